@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs the Debian packages voxface needs to build, test and build its dev set.
+# Idempotent: packages already present are skipped, and nothing is done when all are there.
+# Usage: scripts/install-deps.sh            (library, CLI, tests)
+#        scripts/install-deps.sh --devset   (also the speech sources for `voxface eval`)
+set -euo pipefail
+
+core=(
+  build-essential cmake pkg-config make git
+  libgtest-dev libgmock-dev libbenchmark-dev
+  libsndfile1-dev libsoxr-dev
+  libpocketsphinx-dev libsphinxbase-dev pocketsphinx-en-us
+  nlohmann-json3-dev
+  # Dev-set and training tools only (separate programs; espeak-ng is GPL and never linked
+  # into the library, CLI, server or Python module).
+  espeak-ng libespeak-ng-dev flite flite1-dev
+  asterisk-core-sounds-en asterisk-core-sounds-en-g722 ffmpeg sox
+)
+
+missing=()
+for p in "${core[@]}"; do
+  [[ "$p" == \#* ]] && continue
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if ((${#missing[@]} == 0)); then
+  echo "install-deps: all ${#core[@]} packages present"
+  exit 0
+fi
+
+sudo=""
+if [[ $(id -u) -ne 0 ]]; then sudo="sudo"; fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "install-deps: done"
