@@ -32,6 +32,12 @@ struct PhoneSegment {
   float confidence = 1.0f;  // 0..1; 1 for given or forced-aligned phones.
 };
 
+// A stretch of time, e.g. a speech region between pauses.
+struct TimeSpan {
+  double start_s = 0.0;
+  double end_s = 0.0;
+};
+
 // A recognised or aligned word with its time span.
 struct WordSegment {
   std::string word;

@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: Apache-2.0
+// The CLI's subcommands. Each returns the process exit code: 0 success, 1 failure (reason on
+// stderr), 2 usage error.
+#ifndef VOXFACE_TOOLS_CLI_COMMANDS_H_
+#define VOXFACE_TOOLS_CLI_COMMANDS_H_
+
+#include <string>
+#include <vector>
+
+#include "flags.h"
+
+namespace voxface::cli {
+
+struct AnimateArgs {
+  std::vector<std::string> inputs;
+  std::string output;  // File for one input, folder for several; "" = stdout (one input).
+  std::string format;  // json | csv | tsv; "" = from the output extension, else json.
+  std::string text, text_file;
+  bool quiet = false;
+  EngineFlags engine;
+};
+
+struct AlignArgs {
+  std::string input, output, text, text_file;
+  EngineFlags engine;
+};
+
+struct EvalArgs {
+  std::string ref, pred;       // One clip: reference phones and a track.
+  std::string devset;          // Or a dev set: its manifest.tsv (or the folder holding it).
+  std::string mode = "both";   // text | audio | both (with and without transcripts).
+  std::string report;          // Optional Markdown table output.
+  int limit = 0;               // Evaluate only the first N clips of each source (0 = all).
+  EngineFlags engine;
+};
+
+int RunAnimate(const AnimateArgs& args);
+int RunAlign(const AlignArgs& args);
+int RunInfo(const std::string& input);
+int RunPlot(const std::string& input, const std::string& output);
+int RunEval(const EvalArgs& args);
+
+// Prints "voxface: <message>" to stderr and returns 1.
+int Fail(const Status& status);
+
+}  // namespace voxface::cli
+
+#endif  // VOXFACE_TOOLS_CLI_COMMANDS_H_

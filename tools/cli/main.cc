@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: Apache-2.0
+// voxface: speech audio in, ARKit-52 facial animation out.
+#include <iostream>
+
+#include "commands.h"
+
+int main(int argc, char** argv) {
+  using namespace voxface::cli;
+  CLI::App app{"voxface: speech audio -> ARKit-52 blendshape animation and visemes"};
+  app.set_version_flag("--version", std::string("voxface ") + voxface::Version());
+  app.require_subcommand(1);
+
+  AnimateArgs animate;
+  auto* a = app.add_subcommand("animate", "Animate audio files (WAV, FLAC, Ogg, Opus, MP3)");
+  a->add_option("inputs", animate.inputs, "Audio files")->required()->check(CLI::ExistingFile);
+  a->add_option("-o,--output", animate.output,
+                "Output file (one input; default stdout) or folder (several inputs; default out/)");
+  a->add_option("-f,--format", animate.format, "json | csv | tsv (default: from -o, else json)");
+  a->add_option("--text", animate.text, "Transcript of the audio (more accurate phones)");
+  a->add_option("--text-file", animate.text_file, "Transcript in a file");
+  a->add_flag("-q,--quiet", animate.quiet, "No summary line");
+  AddEngineFlags(a, &animate.engine);
+
+  AlignArgs align;
+  auto* al = app.add_subcommand("align", "Force-align a transcript: write 'phone start end' lines");
+  al->add_option("input", align.input, "Audio file")->required()->check(CLI::ExistingFile);
+  al->add_option("-o,--output", align.output, "Phone file (default stdout)");
+  al->add_option("--text", align.text, "Transcript");
+  al->add_option("--text-file", align.text_file, "Transcript in a file");
+  AddEngineFlags(al, &align.engine);
+
+  std::string info_input;
+  auto* in = app.add_subcommand("info", "Describe an audio file");
+  in->add_option("input", info_input, "Audio file")->required();
+
+  std::string plot_input, plot_output;
+  auto* pl = app.add_subcommand("plot", "Draw a track's main channels over time as SVG");
+  pl->add_option("input", plot_input, "Track (.json or .csv)")->required()->check(CLI::ExistingFile);
+  pl->add_option("-o,--output", plot_output, "SVG file (default stdout)");
+
+  EvalArgs eval;
+  auto* ev = app.add_subcommand("eval", "Lip-sync metrics against reference phone timings");
+  ev->add_option("--ref", eval.ref, "Reference phones ('phone start_s end_s' lines)");
+  ev->add_option("--pred", eval.pred, "Track to score (.json or .csv)");
+  ev->add_option("--devset", eval.devset, "Dev-set folder or manifest.tsv: animate and score all");
+  ev->add_option("--mode", eval.mode, "With the dev set: text, audio or both")->capture_default_str();
+  ev->add_option("--report", eval.report, "Also write the table (Markdown) here");
+  ev->add_option("--limit", eval.limit, "At most N clips per source");
+  AddEngineFlags(ev, &eval.engine);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  try {
+    if (*a) return RunAnimate(animate);
+    if (*al) return RunAlign(align);
+    if (*in) return RunInfo(info_input);
+    if (*pl) return RunPlot(plot_input, plot_output);
+    if (*ev) return RunEval(eval);
+  } catch (const std::exception& e) {
+    // The library returns Status; this only catches allocation failures and the like.
+    std::cerr << "voxface: " << e.what() << "\n";
+    return 1;
+  }
+  return 2;
+}

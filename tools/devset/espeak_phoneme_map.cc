@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: Apache-2.0
+// The table covers eSpeak NG 1.51's "base1" consonants that English uses and every vowel of its
+// "en" phoneme table and the en-us / en-n / en-rp / en-sc / en-us-nyc / en-wi / en-wm variants
+// (read from espeak-ng-data/phontab). Where the accents differ in what a CMU-dictionary
+// reference would say, the table has two columns.
+#include "espeak_phoneme_map.h"
+
+#include <sstream>
+
+namespace voxface::devset {
+namespace {
+
+struct Row {
+  std::string_view mnemonic;
+  std::string_view rhotic;      // Space-separated ArpaBet phones.
+  std::string_view non_rhotic;  // Empty: same as rhotic.
+};
+
+constexpr Row kTable[] = {
+    // Pauses: "_" short, "_:" clause, "_!" glottal stop before a vowel, "_::" sentence, ...
+    {"_", "sil", ""}, {"_:", "sil", ""}, {"_!", "sil", ""}, {"_::", "sil", ""},
+    {"_:::", "sil", ""}, {"_|", "sil", ""}, {"_^_", "sil", ""}, {"_;_", "sil", ""},
+    {"_X1", "sil", ""}, {"||", "sil", ""},
+    // Markers that occupy no time of their own.
+    {"-", "", ""}, {"#X1", "", ""}, {":", "", ""}, {";", "", ""}, {"=", "", ""},
+    {"#@", "", ""}, {"#a", "", ""}, {"#e", "", ""}, {"#i", "", ""}, {"#o", "", ""},
+    {"#u", "", ""},
+    // Reduced vowels.
+    {"@", "ah", ""}, {"@2", "ah", ""}, {"@5", "uh", ""}, {"@#", "ah", ""}, {"a#", "ah", ""},
+    {"a#2", "ae", ""}, {"@L", "ah l", ""}, {"3", "er", "ah"}, {"I#", "ih", ""},
+    {"I2#", "ih", ""}, {"E#", "eh", ""}, {"e#", "eh", ""}, {"0#", "aa", ""}, {"oU#", "ow", ""},
+    // Monophthongs.
+    {"a", "ae", ""}, {"a2", "ae", ""}, {"aa", "ae", ""}, {"A:", "aa", ""}, {"A#", "aa", "ae"},
+    {"E", "eh", ""}, {"E2", "eh", ""}, {"e:", "ey", ""}, {"I", "ih", ""}, {"I2", "ih", ""},
+    {"i", "iy", ""}, {"i:", "iy", ""}, {"0", "aa", ""}, {"02", "ah", "aa"}, {"O", "ao", ""},
+    {"O2", "ao", ""}, {"O:", "ao", ""}, {"o:", "ow", ""}, {"V", "ah", ""}, {"U", "uh", ""},
+    {"u:", "uw", ""}, {"3:", "er", ""}, {"A~", "aa", ""}, {"O~", "ao", ""},
+    // Diphthongs.
+    {"aI", "ay", ""}, {"aU", "aw", ""}, {"eI", "ey", ""}, {"oU", "ow", ""}, {"OI", "oy", ""},
+    // Centring and r-coloured diphthongs.
+    {"A@", "aa r", "aa"}, {"O@", "ao r", "ao"}, {"o@", "ow r", "ao"}, {"e@", "eh r", "eh ah"},
+    {"i@", "ih ah", ""}, {"i@3", "ih r", "ih ah"}, {"U@", "uh r", "uh ah"},
+    {"aI@", "ay ah", ""}, {"aI3", "ay er", "ay ah"}, {"aU@", "aw er", "aw ah"},
+    {"IR", "er", ""}, {"VR", "er", ""},
+    // Stops and affricates. "t#" is the American flap, "?" the glottal stop in "button":
+    // CMU references spell both as t.
+    {"p", "p", ""}, {"b", "b", ""}, {"t", "t", ""}, {"t#", "t", ""}, {"t2", "t", ""},
+    {"?", "t", ""}, {"d", "d", ""}, {"d#", "d", ""}, {"*", "d", ""}, {"k", "k", ""},
+    {"g", "g", ""}, {"tS", "ch", ""}, {"dZ", "jh", ""}, {"tS;", "ch", ""}, {"dZ;", "jh", ""},
+    // Fricatives.
+    {"f", "f", ""}, {"v", "v", ""}, {"T", "th", ""}, {"D", "dh", ""}, {"s", "s", ""},
+    {"z", "z", ""}, {"z#", "z", ""}, {"z/2", "z", ""}, {"S", "sh", ""}, {"Z", "zh", ""},
+    {"h", "hh", ""}, {"x", "hh", ""}, {"C", "hh", ""},
+    // Nasals, syllabic or not.
+    {"m", "m", ""}, {"m-", "m", ""}, {"n", "n", ""}, {"n-", "n", ""}, {"N", "ng", ""},
+    {"N-", "ng", ""},
+    // Approximants.
+    {"l", "l", ""}, {"l/", "l", ""}, {"l/2", "l", ""}, {"l/3", "l", ""}, {"L", "l", ""},
+    {"l-", "l", ""}, {"r", "r", ""}, {"r/", "r", ""}, {"r-", "r", ""}, {"R", "r", ""},
+    {"w", "w", ""}, {"w#", "w", ""}, {"j", "y", ""},
+};
+
+std::vector<std::string> SplitWords(std::string_view text) {
+  std::vector<std::string> words;
+  std::istringstream in{std::string(text)};
+  for (std::string w; in >> w;) words.push_back(w);
+  return words;
+}
+
+const Row* Find(std::string_view mnemonic) {
+  for (const Row& row : kTable) {
+    if (row.mnemonic == mnemonic) return &row;
+  }
+  return nullptr;
+}
+
+std::string_view StripStress(std::string_view m) {
+  // Stress and emphasis marks: primary ', secondary ,, unstressed %, and ! for emphasis.
+  while (!m.empty() && (m.front() == '\'' || m.front() == ',' || m.front() == '%' ||
+                        m.front() == '=' || m.front() == '!')) {
+    m.remove_prefix(1);
+  }
+  return m;
+}
+
+}  // namespace
+
+EspeakAccent AccentForVoice(std::string_view voice_name) {
+  return voice_name.rfind("en-us", 0) == 0 ? EspeakAccent::kRhotic : EspeakAccent::kNonRhotic;
+}
+
+EspeakMapping MapEspeakPhoneme(std::string_view mnemonic, EspeakAccent accent) {
+  const std::string_view m = StripStress(mnemonic);
+  if (m.empty()) return {{}, true};
+  if (const Row* row = Find(m)) {
+    const std::string_view phones =
+        (accent == EspeakAccent::kNonRhotic && !row->non_rhotic.empty()) ? row->non_rhotic
+                                                                          : row->rhotic;
+    return {SplitWords(phones), true};
+  }
+  if (m.front() == '_') return {{"sil"}, true};  // Any other pause length.
+  // An unlisted variant of a listed phoneme ("s." or "l^"): drop the modifiers.
+  for (size_t len = m.size() - 1; len > 0; --len) {
+    if (const Row* row = Find(m.substr(0, len))) {
+      if (!row->rhotic.empty() && row->rhotic != "sil") return {SplitWords(row->rhotic), false};
+    }
+  }
+  static constexpr std::string_view kVowelStarts = "aeiouAEIOUV03@";
+  return {{kVowelStarts.find(m.front()) != std::string_view::npos ? "ah" : "t"}, false};
+}
+
+std::vector<std::string> KnownEspeakMnemonics() {
+  std::vector<std::string> names;
+  for (const Row& row : kTable) names.emplace_back(row.mnemonic);
+  return names;
+}
+
+}  // namespace voxface::devset
