@@ -21,7 +21,8 @@ constexpr Row kTable[] = {
     {"_", "sil", ""}, {"_:", "sil", ""}, {"_!", "sil", ""}, {"_::", "sil", ""},
     {"_:::", "sil", ""}, {"_|", "sil", ""}, {"_^_", "sil", ""}, {"_;_", "sil", ""},
     {"_X1", "sil", ""}, {"||", "sil", ""},
-    // Markers that occupy no time of their own.
+    // Markers that occupy no time of their own, and ";", the glide eSpeak puts between a
+    // vowel and a vowel-initial word ("me a"), which CMU-style references leave in the vowel.
     {"-", "", ""}, {"#X1", "", ""}, {":", "", ""}, {";", "", ""}, {"=", "", ""},
     {"#@", "", ""}, {"#a", "", ""}, {"#e", "", ""}, {"#i", "", ""}, {"#o", "", ""},
     {"#u", "", ""},
@@ -34,9 +35,9 @@ constexpr Row kTable[] = {
     {"E", "eh", ""}, {"E2", "eh", ""}, {"e:", "ey", ""}, {"I", "ih", ""}, {"I2", "ih", ""},
     {"i", "iy", ""}, {"i:", "iy", ""}, {"0", "aa", ""}, {"02", "ah", "aa"}, {"O", "ao", ""},
     {"O2", "ao", ""}, {"O:", "ao", ""}, {"o:", "ow", ""}, {"V", "ah", ""}, {"U", "uh", ""},
-    {"u:", "uw", ""}, {"3:", "er", ""}, {"A~", "aa", ""}, {"O~", "ao", ""},
+    {"u:", "uw", ""}, {"3:", "er", ""}, {"A~", "aa", ""}, {"O~", "ao", ""}, {"a/", "ae", ""},
     // Diphthongs.
-    {"aI", "ay", ""}, {"aU", "aw", ""}, {"eI", "ey", ""}, {"oU", "ow", ""}, {"OI", "oy", ""},
+    {"aI", "ay", ""}, {"aI2", "ay", ""}, {"aU", "aw", ""}, {"eI", "ey", ""}, {"oU", "ow", ""}, {"OI", "oy", ""},
     // Centring and r-coloured diphthongs.
     {"A@", "aa r", "aa"}, {"O@", "ao r", "ao"}, {"o@", "ow r", "ao"}, {"e@", "eh r", "eh ah"},
     {"i@", "ih ah", ""}, {"i@3", "ih r", "ih ah"}, {"U@", "uh r", "uh ah"},
@@ -45,6 +46,7 @@ constexpr Row kTable[] = {
     // Stops and affricates. "t#" is the American flap, "?" the glottal stop in "button":
     // CMU references spell both as t.
     {"p", "p", ""}, {"b", "b", ""}, {"t", "t", ""}, {"t#", "t", ""}, {"t2", "t", ""},
+    {"t[", "t", ""}, {"d[", "d", ""},
     {"?", "t", ""}, {"d", "d", ""}, {"d#", "d", ""}, {"*", "d", ""}, {"k", "k", ""},
     {"g", "g", ""}, {"tS", "ch", ""}, {"dZ", "jh", ""}, {"tS;", "ch", ""}, {"dZ;", "jh", ""},
     // Fricatives.
