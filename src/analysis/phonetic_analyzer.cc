@@ -62,7 +62,7 @@ Result<PhoneticAnalyzer::Lease> PhoneticAnalyzer::AcquireDecoder(bool with_lm) c
   {
     std::lock_guard<std::mutex> lock(mu_);
     for (auto it = idle_.begin(); it != idle_.end(); ++it) {
-      if ((*it)->has_lm() || !with_lm) {
+      if ((*it)->has_lm() == with_lm) {
         auto d = std::move(*it);
         idle_.erase(it);
         return Lease(this, std::move(d));
@@ -94,25 +94,20 @@ std::vector<AlignWord> PhoneticAnalyzer::ToAlignWords(const std::vector<std::str
   return out;
 }
 
-Result<Alignment> PhoneticAnalyzer::AlignChunk(SphinxDecoder* d, const std::vector<int16_t>& pcm,
-                                               const std::vector<AlignWord>& words) const {
-  return d->Align(pcm, words);
-}
-
-Result<Alignment> PhoneticAnalyzer::RecognizeChunk(SphinxDecoder* d,
-                                                   const std::vector<int16_t>& pcm,
-                                                   std::vector<std::string>* warnings) const {
-  VF_ASSIGN_OR_RETURN(auto recognized, d->Recognize(pcm));
+Result<Alignment> PhoneticAnalyzer::RecognizeChunk(SphinxDecoder* recognizer,
+                                                   SphinxDecoder* aligner,
+                                                   const std::vector<int16_t>& pcm) const {
+  VF_ASSIGN_OR_RETURN(auto recognized, recognizer->Recognize(pcm));
   std::vector<std::string> names;
   for (const auto& w : recognized) names.push_back(w.word);
   auto words = ToAlignWords(names, nullptr);
   if (!words.empty()) {
-    auto aligned = d->Align(pcm, words);
+    auto aligned = aligner->Align(pcm, words);
     if (aligned.ok()) return aligned;
   }
   // Nothing recognised, or the recognised words would not align: phone recognition still gives
   // usable mouth shapes.
-  VF_ASSIGN_OR_RETURN(auto phones, d->RecognizePhones(pcm));
+  VF_ASSIGN_OR_RETURN(auto phones, aligner->RecognizePhones(pcm));
   Alignment a;
   a.phones = std::move(phones);
   a.words = std::move(recognized);
@@ -154,7 +149,7 @@ Result<Analysis> PhoneticAnalyzer::Analyze(const AnalyzerInput& input) const {
       // The transcript covers all the speech, so align it over the whole speech region.
       TimeSpan all{input.speech_spans.front().start_s, input.speech_spans.back().end_s};
       VF_ASSIGN_OR_RETURN(Lease lease, AcquireDecoder(false));
-      auto aligned = AlignChunk(lease.get(), pcm_of(all), words);
+      auto aligned = lease.get()->Align(pcm_of(all), words);
       if (aligned.ok()) {
         Shift(all.start_s, &aligned.value());
         pieces.push_back(std::move(aligned).value());
@@ -167,11 +162,12 @@ Result<Analysis> PhoneticAnalyzer::Analyze(const AnalyzerInput& input) const {
   }
   if (!done) {
     auto chunks = GroupSpans(input.speech_spans, kMaxChunkS);
-    VF_ASSIGN_OR_RETURN(Lease lease, AcquireDecoder(true));
+    VF_ASSIGN_OR_RETURN(Lease recognizer, AcquireDecoder(true));
+    VF_ASSIGN_OR_RETURN(Lease aligner, AcquireDecoder(false));
     double total = 0.0, finished = 0.0;
     for (const auto& c : chunks) total += c.end_s - c.start_s;
     for (const auto& chunk : chunks) {
-      VF_ASSIGN_OR_RETURN(Alignment a, RecognizeChunk(lease.get(), pcm_of(chunk), &out.warnings));
+      VF_ASSIGN_OR_RETURN(Alignment a, RecognizeChunk(recognizer.get(), aligner.get(), pcm_of(chunk)));
       Shift(chunk.start_s, &a);
       pieces.push_back(std::move(a));
       finished += chunk.end_s - chunk.start_s;

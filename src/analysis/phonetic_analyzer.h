@@ -37,10 +37,9 @@ class PhoneticAnalyzer : public Analyzer {
 
   std::vector<AlignWord> ToAlignWords(const std::vector<std::string>& words,
                                       std::vector<std::string>* oov) const;
-  Result<Alignment> AlignChunk(SphinxDecoder* d, const std::vector<int16_t>& pcm,
-                               const std::vector<AlignWord>& words) const;
-  Result<Alignment> RecognizeChunk(SphinxDecoder* d, const std::vector<int16_t>& pcm,
-                                   std::vector<std::string>* warnings) const;
+  // Recognises words, then aligns them for phone times; phone recognition where that fails.
+  Result<Alignment> RecognizeChunk(SphinxDecoder* recognizer, SphinxDecoder* aligner,
+                                   const std::vector<int16_t>& pcm) const;
 
   SphinxModel model_;
   Pronouncer pronouncer_;

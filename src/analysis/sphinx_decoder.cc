@@ -60,6 +60,7 @@ Result<std::unique_ptr<SphinxDecoder>> SphinxDecoder::Create(const SphinxModel& 
   d->ps_ = ps;
   d->has_lm_ = with_lm;
   d->phone_lm_path_ = model.phone_lm_path;
+  if (with_lm) return d;
   // Phones as dictionary words: a grammar of these is how this PocketSphinx version aligns.
   for (size_t i = 1; i < kPhones.size(); ++i) {
     std::string word = kPhoneWordPrefix + std::string(kPhones[i]);
@@ -110,6 +111,7 @@ Result<std::vector<WordSegment>> SphinxDecoder::Recognize(const std::vector<int1
 
 Result<Alignment> SphinxDecoder::Align(const std::vector<int16_t>& pcm,
                                        const std::vector<AlignWord>& words) {
+  if (has_lm_) return Status::Internal("alignment needs a decoder created without the LM");
   if (words.empty()) return Status::InvalidArgument("nothing to align");
   std::string jsgf = "#JSGF V1.0;\ngrammar align;\npublic <utt> =";
   for (const auto& w : words) {
@@ -172,6 +174,7 @@ Result<Alignment> SphinxDecoder::Align(const std::vector<int16_t>& pcm,
 }
 
 Result<std::vector<PhoneSegment>> SphinxDecoder::RecognizePhones(const std::vector<int16_t>& pcm) {
+  if (has_lm_) return Status::Internal("phone recognition needs a decoder created without the LM");
   cmd_ln_t* config = ps_get_config(ps_);
   cmd_ln_set_float_r(config, "-beam", 1e-10);
   cmd_ln_set_float_r(config, "-pbeam", 1e-10);

@@ -41,7 +41,10 @@ struct Alignment {
 
 class SphinxDecoder {
  public:
-  // with_lm: also load the 27 MB word language model (needed for Recognize only).
+  // with_lm: a recogniser with the 27 MB word language model (Recognize only). Otherwise an
+  // aligner (Align and RecognizePhones). The two are kept apart because adding the phone-words
+  // that alignment needs to a decoder with the binary LM corrupts its scoring (crashes seen in
+  // lm_trie_score on long utterances).
   static Result<std::unique_ptr<SphinxDecoder>> Create(const SphinxModel& model, bool with_lm);
   ~SphinxDecoder();
   SphinxDecoder(const SphinxDecoder&) = delete;

@@ -15,7 +15,7 @@ namespace voxface {
 
 struct CoarticulationParams {
   // Fall-off of dominance outside a phone (Gaussian width) for jaw and lips.
-  double tau_ms = 32.0;
+  double tau_ms = 20.0;
   // How far ahead rounding is anticipated, and how long it lingers after a rounded phone.
   double round_anticipation_ms = 150.0;
   double round_carryover_ms = 60.0;

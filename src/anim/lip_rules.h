@@ -12,7 +12,7 @@ namespace voxface {
 
 struct LipRuleParams {
   // Closure eases in before and out after the bilabial over this long.
-  double closure_ramp_ms = 40.0;
+  double closure_ramp_ms = 15.0;
   double tuck_ramp_ms = 30.0;
 };
 

@@ -19,15 +19,15 @@ constexpr float kClosedOpen = 0.10f;        // BCR: a frame at or below this is 
 constexpr double kBilabialMargin = 0.030;   // BCR: closure may come this early or late.
 constexpr double kOpenVowelMinDur = 0.060;  // OVO: shorter vowels may be reduced.
 constexpr float kOpenVowelOpen = 0.25f;
-constexpr double kRoundMinDur = 0.050;      // RR
-constexpr double kRoundLead = 0.040;        // RR: rounding anticipates the vowel.
+constexpr double kRoundMinDur = 0.050;  // RR
+constexpr double kRoundLead = 0.040;    // RR: rounding anticipates the vowel.
 constexpr float kRoundedRound = 0.25f;
-constexpr float kSpreadRounded = 0.40f;     // FR
-constexpr double kSilenceMinDur = 0.300;    // SR
-constexpr double kSilenceTrim = 0.100;      // SR: skip the speech onset/offset transitions.
+constexpr float kSpreadRounded = 0.40f;   // FR
+constexpr double kSilenceMinDur = 0.300;  // SR
+constexpr double kSilenceTrim = 0.100;    // SR: skip the speech onset/offset transitions.
 constexpr float kRestOpen = 0.08f;
-constexpr float kVowelOpen = 0.05f;         // SA
-constexpr double kMaxLagS = 0.200;          // LAG search range.
+constexpr float kVowelOpen = 0.05f;  // SA
+constexpr double kMaxLagS = 0.200;   // LAG search range.
 // Frame times and phone bounds both come from decimal text, so an exact comparison would put
 // a frame landing on a boundary on either side at random.
 constexpr double kTimeEps = 1e-9;
@@ -132,8 +132,7 @@ void LipSyncCounts::Add(const LipSyncCounts& o) {
   clips += o.clips;
 }
 
-Result<LipSyncCounts> EvaluateClip(const std::vector<PhoneSegment>& reference,
-                                   const Track& track) {
+Result<LipSyncCounts> EvaluateClip(const std::vector<PhoneSegment>& reference, const Track& track) {
   if (!(track.fps > 0.0) || !std::isfinite(track.fps)) {
     return Status::InvalidArgument("track frame rate must be positive, got " +
                                    std::to_string(track.fps));
@@ -149,8 +148,9 @@ Result<LipSyncCounts> EvaluateClip(const std::vector<PhoneSegment>& reference,
   }
 
   std::vector<PhoneSegment> phones = reference;
-  std::stable_sort(phones.begin(), phones.end(),
-                   [](const PhoneSegment& a, const PhoneSegment& b) { return a.start_s < b.start_s; });
+  std::stable_sort(phones.begin(), phones.end(), [](const PhoneSegment& a, const PhoneSegment& b) {
+    return a.start_s < b.start_s;
+  });
   const std::vector<float> open = MouthOpening(track);
   const std::vector<float> round = MouthRounding(track);
   const FrameGrid grid(track.fps, n);

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <functional>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "eval/openness_lag.h"
 #include "voxface/eval.h"
@@ -18,9 +18,9 @@ constexpr double kFps = 60.0;
 // the openness track has no period that a wrong lag could also match.
 std::vector<PhoneSegment> Phrase() {
   const std::vector<std::pair<std::string, double>> spec = {
-      {"sil", 0.50}, {"m", 0.07},  {"aa", 0.15}, {"p", 0.06},  {"iy", 0.09}, {"t", 0.05},
+      {"sil", 0.50}, {"m", 0.07},  {"aa", 0.15}, {"p", 0.06},  {"iy", 0.09},  {"t", 0.05},
       {"b", 0.08},   {"uw", 0.12}, {"s", 0.10},  {"ae", 0.11}, {"sil", 0.45}, {"w", 0.06},
-      {"ow", 0.17},  {"k", 0.06},  {"ih", 0.07}, {"m", 0.09},  {"ay", 0.20}, {"f", 0.08},
+      {"ow", 0.17},  {"k", 0.06},  {"ih", 0.07}, {"m", 0.09},  {"ay", 0.20},  {"f", 0.08},
       {"eh", 0.10},  {"l", 0.07},  {"ah", 0.08}, {"sil", 0.60}};
   std::vector<PhoneSegment> phones;
   double t = 0.0;
@@ -75,7 +75,7 @@ TEST(MouthMeasuresTest, OpeningAndRoundingFollowTheDefinitions) {
     w[kMouthLowerDownLeft] = 0.4f;
     w[kMouthLowerDownRight] = 0.2f;  // Pair mean 0.3.
     w[kMouthUpperUpLeft] = 0.1f;
-    w[kMouthUpperUpRight] = 0.3f;    // Pair mean 0.2.
+    w[kMouthUpperUpRight] = 0.3f;  // Pair mean 0.2.
     w[kMouthFunnel] = 0.3f;
     w[kMouthPucker] = 0.5f;
   });
@@ -202,8 +202,8 @@ TEST(LipSyncMetricsTest, ShortRoundAndOpenPhonesAreNotScored) {
 
 TEST(LipSyncMetricsTest, PhoneBetweenFramesUsesNearestFrame) {
   // At 60 fps frames sit at 0.5 and 0.5167; this "iy" contains neither centre.
-  const std::vector<PhoneSegment> phones = {{"sil", 0.0, 0.501}, {"iy", 0.501, 0.511},
-                                            {"sil", 0.511, 1.0}};
+  const std::vector<PhoneSegment> phones = {
+      {"sil", 0.0, 0.501}, {"iy", 0.501, 0.511}, {"sil", 0.511, 1.0}};
   const Track track = MakeTrack(1.0, [](double t, float* w) {
     if (std::abs(t - 0.5) < 1e-6) w[kMouthPucker] = 0.9f;
   });
@@ -239,7 +239,8 @@ TEST(LipSyncMetricsTest, SilenceRestCountsTrimmedLongPauses) {
 
 TEST(LipSyncMetricsTest, SpeechActivityCountsOpenVowelFrames) {
   const std::vector<PhoneSegment> phones = {{"iy", 0.0, 0.5}, {"s", 0.5, 1.0}};
-  const Track track = MakeTrack(1.0, [](double t, float* w) { w[kJawOpen] = t < 0.25 ? 0.1f : 0.0f; });
+  const Track track =
+      MakeTrack(1.0, [](double t, float* w) { w[kJawOpen] = t < 0.25 ? 0.1f : 0.0f; });
   const LipSyncCounts c = *EvaluateClip(phones, track);
   EXPECT_EQ(c.vowel_frames, 30);
   EXPECT_EQ(c.vowel_open_frames, 15);

@@ -10,6 +10,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,7 +32,8 @@ using export_internal::Trim;
 constexpr std::string_view kRotationNames[] = {"HeadYaw",     "HeadPitch",     "HeadRoll",
                                                "LeftEyeYaw",  "LeftEyePitch",  "LeftEyeRoll",
                                                "RightEyeYaw", "RightEyePitch", "RightEyeRoll"};
-constexpr int kLiveLinkCurveCount = kArkitCount + 9;
+constexpr int kLiveLinkCurveCount = kArkitCount + static_cast<int>(std::size(kRotationNames));
+static_assert(kLiveLinkCurveCount == 61);
 constexpr int kWeightDecimals = 4;
 
 void AppendTwoDigits(std::string* out, int64_t value) {
@@ -105,15 +107,15 @@ std::optional<int64_t> TimecodeToFrame(std::string_view text, double fps) {
   double parts[4];
   int count = 0;
   size_t begin = 0;
-  while (count < 4) {
+  while (true) {
     const size_t sep = text.find_first_of(":;", begin);
     std::optional<double> value = ParseDouble(text.substr(begin, sep - begin));
-    if (!value || *value < 0.0) return std::nullopt;
+    if (count == 4 || !value || *value < 0.0) return std::nullopt;
     parts[count++] = *value;
     if (sep == std::string_view::npos) break;
     begin = sep + 1;
   }
-  if (count != 4 || text.find_first_of(":;", begin) != std::string_view::npos) return std::nullopt;
+  if (count != 4) return std::nullopt;
   const double seconds = parts[0] * 3600.0 + parts[1] * 60.0 + parts[2];
   if (seconds > 1e7 || parts[3] > 1e6) return std::nullopt;  // Not a time of day.
   return std::llround(seconds * fps + parts[3]);
@@ -135,9 +137,11 @@ std::string TrackToCsv(const Track& track) {
     out.append(name);
   }
   out.push_back('\n');
+  std::string count_field = ",";
+  count_field += std::to_string(kLiveLinkCurveCount);
   for (int i = 0; i < frames; ++i) {
     AppendTimecode(&out, i, track.fps);
-    out.append(",61");
+    out.append(count_field);
     for (int c = 0; c < kArkitCount; ++c) {
       out.push_back(',');
       AppendRounded(&out, track.weight(i, c), kWeightDecimals);

@@ -99,9 +99,14 @@ TEST(CsvExportTest, BadInputGivesCleanErrors) {
   ASSERT_FALSE(not_number.ok());
   EXPECT_NE(not_number.status().message().find("jawOpen"), std::string::npos);
 
-  const Result<Track> bad_timecode = TrackFromCsv("Timecode,JawOpen\n12.5,0\n", 60);
-  ASSERT_FALSE(bad_timecode.ok());
-  EXPECT_NE(bad_timecode.status().message().find("not a timecode"), std::string::npos);
+  for (const char* timecode : {"12.5", "00:00:01", "00:00:00:00:05", "00:00:-1:00", "a:b:c:d"}) {
+    const Result<Track> bad_timecode =
+        TrackFromCsv(std::string("Timecode,JawOpen\n") + timecode + ",0\n", 60);
+    ASSERT_FALSE(bad_timecode.ok()) << timecode;
+    EXPECT_NE(bad_timecode.status().message().find("not a timecode"), std::string::npos);
+  }
+  // Drop-frame separators and a missing fraction are read.
+  EXPECT_TRUE(TrackFromCsv("Timecode,JawOpen\n00:00:01;05,0\n", 30).ok());
 
   const Result<Track> spliced =
       TrackFromCsv("Timecode,JawOpen\n00:00:00:00.000,0\n10:00:00:00.000,0\n", 60);

@@ -151,10 +151,12 @@ class SvgWriter {
 
 // Geometry shared by the lanes.
 struct Layout {
+  double fps;  // The track's, or 60 when it has none usable.
   double seconds;
   double px_per_s;
   double plot_width;
   double x(double t) const { return kLeft + t * px_per_s; }
+  double frame_x(int frame) const { return x(frame / fps); }
 };
 
 void DrawCurve(SvgWriter& svg, const Track& track, const Layout& layout, const Curve& curve,
@@ -174,15 +176,16 @@ void DrawCurve(SvgWriter& svg, const Track& track, const Layout& layout, const C
     svg.Number(y(v));
     out.push_back(' ');
   };
-  const double frames_per_px = track.fps / layout.px_per_s;
+  const double frames_per_px = layout.fps / layout.px_per_s;
   if (frames_per_px <= 2.0) {
-    for (int i = 0; i < frames; ++i) point(layout.x(track.timestamp_s(i)), curve.value(track, i));
+    for (int i = 0; i < frames; ++i) point(layout.frame_x(i), curve.value(track, i));
   } else {
     // More frames than pixels: one min and one max per pixel column keeps blinks and closures
     // visible that plain decimation would skip.
     int begin = 0;
     for (int column = 0; begin < frames; ++column) {
-      const int end = std::min(frames, static_cast<int>(std::ceil((column + 1) * frames_per_px)));
+      const int end =
+          static_cast<int>(std::min<double>(frames, std::ceil((column + 1) * frames_per_px)));
       if (end <= begin) continue;
       int lo = begin;
       int hi = begin;
@@ -192,8 +195,8 @@ void DrawCurve(SvgWriter& svg, const Track& track, const Layout& layout, const C
       }
       const int first = std::min(lo, hi);
       const int second = std::max(lo, hi);
-      point(layout.x(track.timestamp_s(first)), curve.value(track, first));
-      if (second != first) point(layout.x(track.timestamp_s(second)), curve.value(track, second));
+      point(layout.frame_x(first), curve.value(track, first));
+      if (second != first) point(layout.frame_x(second), curve.value(track, second));
       begin = end;
     }
   }
@@ -234,7 +237,7 @@ std::vector<Span> PhoneSpans(const Track& track) {
 }
 
 // Runs of the frame-wise strongest viseme; frames where every viseme is 0 belong to no run.
-std::vector<Span> VisemeSpans(const Track& track) {
+std::vector<Span> VisemeSpans(const Track& track, double fps) {
   std::vector<Span> spans;
   const int width = static_cast<int>(track.viseme_names.size());
   if (width == 0) return spans;
@@ -243,8 +246,7 @@ std::vector<Span> VisemeSpans(const Track& track) {
   int run_start = 0;
   const auto close_run = [&](int end_frame) {
     if (run_viseme >= 0 && end_frame > run_start) {
-      spans.push_back(
-          {run_start / track.fps, end_frame / track.fps, track.viseme_names[run_viseme]});
+      spans.push_back({run_start / fps, end_frame / fps, track.viseme_names[run_viseme]});
     }
   };
   for (int i = 0; i < frames; ++i) {
@@ -273,6 +275,7 @@ int TickStep(double px_per_s) {
 
 std::string RenderTrackSvg(const Track& track) {
   Layout layout;
+  layout.fps = track.fps > 0.0 && track.fps <= 1e6 ? track.fps : 60.0;
   layout.seconds = export_internal::TrackLength(track);
   if (!(layout.seconds > 0.0)) layout.seconds = 1.0;  // Still draw axes for an empty track.
   // A stray phone time (1e300 from a bad file) must not turn the tick loop into billions of lines.
@@ -352,7 +355,7 @@ std::string RenderTrackSvg(const Track& track) {
   DrawSpans(svg, layout, PhoneSpans(track), phone_top, "#e6eef7", "#cddcee");
   out.append("</g>\n<g class=\"visemes\">\n");
   svg.Text(kLeft - 8, viseme_top + kTextLaneHeight / 2 + 4, "visemes", "end", 12);
-  DrawSpans(svg, layout, VisemeSpans(track), viseme_top, "#f4ece1", "#e8d8c0");
+  DrawSpans(svg, layout, VisemeSpans(track, layout.fps), viseme_top, "#f4ece1", "#e8d8c0");
   out.append("</g>\n</svg>\n");
   return out;
 }

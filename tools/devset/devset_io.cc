@@ -22,7 +22,7 @@ std::string FormatNumber(double v) {
 }  // namespace
 
 Result<std::map<std::string, std::string>> ParseFlags(int argc, char** argv,
-                                                     const std::vector<std::string>& known) {
+                                                      const std::vector<std::string>& known) {
   std::map<std::string, std::string> flags;
   for (int i = 1; i < argc; ++i) {
     std::string name = argv[i];

@@ -17,7 +17,7 @@ namespace voxface::devset {
 
 // "--name value" pairs. Fails on a flag outside `known` or a flag without a value.
 Result<std::map<std::string, std::string>> ParseFlags(int argc, char** argv,
-                                                     const std::vector<std::string>& known);
+                                                      const std::vector<std::string>& known);
 
 // The number in flag `name`, checked against [lo, hi]; `fallback` when the flag is absent.
 Result<double> NumberFlag(const std::map<std::string, std::string>& flags, const std::string& name,
@@ -27,8 +27,7 @@ Result<double> NumberFlag(const std::map<std::string, std::string>& flags, const
 Result<std::string> TextFromFlags(const std::map<std::string, std::string>& flags);
 
 // Mono 16-bit PCM WAV.
-Status WriteWav16(const std::string& path, const std::vector<int16_t>& samples,
-                  int sample_rate_hz);
+Status WriteWav16(const std::string& path, const std::vector<int16_t>& samples, int sample_rate_hz);
 
 // Writes `text` as a file, replacing it.
 Status WriteTextFile(const std::string& path, const std::string& text);

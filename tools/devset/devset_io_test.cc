@@ -1,20 +1,22 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "devset_io.h"
 
+#include <gtest/gtest.h>
+
 #include <cstdio>
 #include <fstream>
 #include <iterator>
 #include <string>
 #include <vector>
 
-#include <gtest/gtest.h>
-
 namespace voxface::devset {
 namespace {
 
 TEST(DevsetIoTest, TileTimelineFillsGapsClipsAndMergesSilence) {
-  const std::vector<PhoneSegment> raw = {{"m", 0.30, 0.40}, {"sil", 0.0, 0.1},
-                                         {"aa", 0.40, 0.60}, {"sil", 0.60, 0.70},
+  const std::vector<PhoneSegment> raw = {{"m", 0.30, 0.40},
+                                         {"sil", 0.0, 0.1},
+                                         {"aa", 0.40, 0.60},
+                                         {"sil", 0.60, 0.70},
                                          {"p", 0.80, 1.20}};
   const std::vector<PhoneSegment> tiled = TileTimeline(raw, 1.0);
   ASSERT_EQ(tiled.size(), 5u);

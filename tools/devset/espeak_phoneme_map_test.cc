@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "espeak_phoneme_map.h"
 
+#include <gtest/gtest.h>
+
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "base/phone_set.h"
 
@@ -28,12 +28,13 @@ TEST(EspeakPhonemeMapTest, CoversTheEnglishInventory) {
   // The vowels of eSpeak NG 1.51's en, en-us, en-n, en-rp, en-sc, en-us-nyc, en-wi and en-wm
   // tables plus the base1 consonants English uses (espeak-ng-data/phontab).
   const char* kInventory[] = {
-      "@", "t#", "a", "i", "r-", "n", "l", "t2", "d#", "z#", "3", "z/2", "I2", "w#", "@2", "@5",
-      "U", "@L", "a#", "a2", "aa", "A:", "E", "E#", "E2", "I", "I#", "I2#", "0", "0#", "02", "O2",
-      "V", "A@", "A#", "3:", "i:", "O:", "O", "O@", "o@", "u:", "aU", "oU", "oU#", "aI", "eI",
-      "OI", "e@", "i@", "i@3", "U@", "aI@", "aI3", "aU@", "IR", "VR", "o:", "A~", "O~", "e:",
-      "e#", "a#2", "@#", "?", "r/", "t", "h", "d", "N", "r", "p", "b", "k", "g", "f", "v", "T",
-      "D", "s", "z", "S", "Z", "m", "j", "w", "tS", "dZ", "l/", "_", "_:", "_!", "_::", "||"};
+      "@",  "t#", "a",   "i",  "r-", "n",  "l",   "t2", "d#",  "z#", "3",   "z/2", "I2",  "w#",
+      "@2", "@5", "U",   "@L", "a#", "a2", "aa",  "A:", "E",   "E#", "E2",  "I",   "I#",  "I2#",
+      "0",  "0#", "02",  "O2", "V",  "A@", "A#",  "3:", "i:",  "O:", "O",   "O@",  "o@",  "u:",
+      "aU", "oU", "oU#", "aI", "eI", "OI", "e@",  "i@", "i@3", "U@", "aI@", "aI3", "aU@", "IR",
+      "VR", "o:", "A~",  "O~", "e:", "e#", "a#2", "@#", "?",   "r/", "t",   "h",   "d",   "N",
+      "r",  "p",  "b",   "k",  "g",  "f",  "v",   "T",  "D",   "s",  "z",   "S",   "Z",   "m",
+      "j",  "w",  "tS",  "dZ", "l/", "_",  "_:",  "_!", "_::", "||"};
   for (const char* m : kInventory) {
     const EspeakMapping mapping = MapEspeakPhoneme(m, EspeakAccent::kRhotic);
     EXPECT_TRUE(mapping.known) << m;

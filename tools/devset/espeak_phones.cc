@@ -45,7 +45,8 @@ struct Capture {
 } g_capture;
 
 int OnSynth(short* wav, int num_samples, espeak_EVENT* events) {
-  if (wav != nullptr && num_samples > 0) g_capture.pcm.insert(g_capture.pcm.end(), wav, wav + num_samples);
+  if (wav != nullptr && num_samples > 0)
+    g_capture.pcm.insert(g_capture.pcm.end(), wav, wav + num_samples);
   for (espeak_EVENT* e = events; e != nullptr && e->type != espeakEVENT_LIST_TERMINATED; ++e) {
     if (e->type == espeakEVENT_PHONEME) {
       // The name fills all 8 bytes without a terminator when it is that long.
@@ -92,9 +93,9 @@ std::vector<PhoneSegment> EventsToPhones(const std::vector<PhonemeEvent>& events
 }
 
 Status Run(int argc, char** argv) {
-  VF_ASSIGN_OR_RETURN(
-      auto flags,
-      ParseFlags(argc, argv, {"voice", "rate", "pitch", "text", "text-file", "wav", "phones", "events"}));
+  VF_ASSIGN_OR_RETURN(auto flags, ParseFlags(argc, argv,
+                                             {"voice", "rate", "pitch", "text", "text-file", "wav",
+                                              "phones", "events"}));
   for (const char* required : {"voice", "wav", "phones"}) {
     if (!flags.count(required)) {
       return Status::InvalidArgument(std::string("missing --") + required);
@@ -137,12 +138,13 @@ Status Run(int argc, char** argv) {
     for (const PhonemeEvent& e : g_capture.events) {
       dump += e.mnemonic + " " + std::to_string(e.sample) + "\n";
     }
-    dump += "END " + std::to_string(g_capture.end_sample) + " total " + std::to_string(total) + "\n";
+    dump +=
+        "END " + std::to_string(g_capture.end_sample) + " total " + std::to_string(total) + "\n";
     VF_RETURN_IF_ERROR(WriteTextFile(flags["events"], dump));
   }
-  std::vector<PhoneSegment> phones = TileTimeline(
-      EventsToPhones(g_capture.events, total, rate, AccentForVoice(voice)),
-      static_cast<double>(total) / rate);
+  std::vector<PhoneSegment> phones =
+      TileTimeline(EventsToPhones(g_capture.events, total, rate, AccentForVoice(voice)),
+                   static_cast<double>(total) / rate);
   AttachStopClosures(g_capture.pcm, rate, &phones);
   VF_RETURN_IF_ERROR(WriteWav16(flags["wav"], g_capture.pcm, rate));
   return WriteTextFile(flags["phones"], FormatPhones(phones));

@@ -51,9 +51,9 @@ std::string MapFlitePhone(std::string_view name, std::set<std::string>* warned) 
 }
 
 Status Run(int argc, char** argv) {
-  VF_ASSIGN_OR_RETURN(auto flags,
-                      ParseFlags(argc, argv, {"voice", "text", "text-file", "wav", "phones",
-                                              "stretch"}));
+  VF_ASSIGN_OR_RETURN(
+      auto flags,
+      ParseFlags(argc, argv, {"voice", "text", "text-file", "wav", "phones", "stretch"}));
   for (const char* required : {"voice", "wav", "phones"}) {
     if (!flags.count(required)) {
       return Status::InvalidArgument(std::string("missing --") + required);

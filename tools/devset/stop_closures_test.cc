@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "stop_closures.h"
 
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 namespace voxface::devset {
 namespace {
@@ -36,16 +36,15 @@ TEST(StopClosuresTest, LeavesVoicedStopsAndPausesAlone) {
   std::vector<PhoneSegment> voiced = {{"aa", 0.0, 0.5}, {"b", 0.5, 0.55}, {"aa", 0.55, 1.0}};
   AttachStopClosures(pcm, kRate, &voiced);
   EXPECT_DOUBLE_EQ(voiced[1].start_s, 0.5);
-  std::vector<PhoneSegment> after_pause = {{"sil", 0.0, 0.5}, {"t", 0.5, 0.55},
-                                           {"aa", 0.55, 1.0}};
+  std::vector<PhoneSegment> after_pause = {{"sil", 0.0, 0.5}, {"t", 0.5, 0.55}, {"aa", 0.55, 1.0}};
   AttachStopClosures(pcm, kRate, &after_pause);
   EXPECT_DOUBLE_EQ(after_pause[1].start_s, 0.5);
 }
 
 TEST(StopClosuresTest, KeepsHalfOfThePreviousPhone) {
   const auto pcm = ToneWithGap(1.0, 0.40, 0.50);
-  std::vector<PhoneSegment> phones = {{"aa", 0.0, 0.38}, {"s", 0.38, 0.5}, {"k", 0.5, 0.6},
-                                      {"aa", 0.6, 1.0}};
+  std::vector<PhoneSegment> phones = {
+      {"aa", 0.0, 0.38}, {"s", 0.38, 0.5}, {"k", 0.5, 0.6}, {"aa", 0.6, 1.0}};
   AttachStopClosures(pcm, kRate, &phones);
   EXPECT_GE(phones[2].start_s, 0.44 - 1e-9);
   EXPECT_LT(phones[2].start_s, 0.5);
