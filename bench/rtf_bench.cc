@@ -27,7 +27,8 @@ double Time(int repeats, const std::function<void()>& fn) {
   for (int i = 0; i < repeats; ++i) {
     auto t0 = std::chrono::steady_clock::now();
     fn();
-    best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    best = std::min(best,
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   }
   return best;
 }
@@ -101,7 +102,8 @@ int main(int argc, char** argv) {
   if (!decoder.ok()) Die(decoder.status());
   double t_baseline = Time(repeats, [&] {
     for (const auto& chunk : GroupSpans(in.speech_spans, PhoneticAnalyzer::kMaxChunkS)) {
-      size_t b = static_cast<size_t>(chunk.start_s * 16000), e = static_cast<size_t>(chunk.end_s * 16000);
+      size_t b = static_cast<size_t>(chunk.start_s * 16000),
+             e = static_cast<size_t>(chunk.end_s * 16000);
       std::vector<int16_t> pcm;
       for (size_t i = b; i < std::min(e, audio.samples.size()); ++i) {
         pcm.push_back(static_cast<int16_t>(std::clamp(audio.samples[i], -1.0f, 1.0f) * 32767));

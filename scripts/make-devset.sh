@@ -11,6 +11,7 @@
 #   DEVSET_TOOLS_DIR=path        use prebuilt espeak_phones/flite_phones from here, build nothing
 #   DEVSET_VOICES_PER_SENTENCE=n synthetic voices per sentence (default 3; 9 renders all)
 #   DEVSET_ASTERISK_CLIPS=n      recorded prompts to take (default 60)
+#   DEVSET_PAD_S=s               silence added around each synthetic clip (default 0.5)
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -19,6 +20,7 @@ build=${BUILD_DIR:-$root/build}
 voxface=${VOXFACE:-$root/build/bin/voxface}
 per_sentence=${DEVSET_VOICES_PER_SENTENCE:-3}
 asterisk_clips=${DEVSET_ASTERISK_CLIPS:-60}
+pad_s=${DEVSET_PAD_S:-0.5}
 sentences=$root/tools/devset/sentences.txt
 
 # Voices in a fixed order, as "engine:voice:rate" (rate: eSpeak words per minute, Flite
@@ -81,7 +83,7 @@ for i in "${!lines[@]}"; do
         ((have_flite)) || continue
         cmd=("$tools/flite_phones" --voice "$voice" --stretch "$rate") ;;
     esac
-    if ! "${cmd[@]}" --text "$text" --wav "$base.wav" --phones "$base.phones"; then
+    if ! "${cmd[@]}" --pad "$pad_s" --text "$text" --wav "$base.wav" --phones "$base.phones"; then
       note "${cmd[0]##*/} failed on $id"
       continue
     fi

@@ -57,8 +57,9 @@ TEST_F(CliTest, VersionAndHelp) {
 }
 
 TEST_F(CliTest, AnimatesToEveryFormatAndPlots) {
-  CliRun r = RunCli("animate " + kClip + " --text 'Please bring me the blue book. Maybe tomorrow.' -o " +
-                 Path("a.json") + " --emotion joy=0.5 --seed 3");
+  CliRun r =
+      RunCli("animate " + kClip + " --text 'Please bring me the blue book. Maybe tomorrow.' -o " +
+             Path("a.json") + " --emotion joy=0.5 --seed 3");
   ASSERT_EQ(r.code, 0) << r.out;
   EXPECT_NE(r.out.find("178 frames"), std::string::npos) << r.out;
   auto track = LoadTrackFile(Path("a.json"));
@@ -83,8 +84,9 @@ TEST_F(CliTest, AnimatesToEveryFormatAndPlots) {
 }
 
 TEST_F(CliTest, AlignAndEval) {
-  CliRun a = RunCli("align " + kClip + " --text 'Please bring me the blue book. Maybe tomorrow.' -o " +
-                 Path("ref.phones"));
+  CliRun a =
+      RunCli("align " + kClip + " --text 'Please bring me the blue book. Maybe tomorrow.' -o " +
+             Path("ref.phones"));
   ASSERT_EQ(a.code, 0) << a.out;
   ASSERT_EQ(RunCli("animate -q " + kClip + " -o " + Path("p.json")).code, 0);
   CliRun e = RunCli("eval --ref " + Path("ref.phones") + " --pred " + Path("p.json"));

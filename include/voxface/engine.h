@@ -39,13 +39,14 @@ class Engine {
   virtual Result<Track> AnimateFile(const std::string& path, const AnimateOptions& options = {},
                                     const ProgressFn& progress = nullptr) const = 0;
   // Audio -> phones and prosody only.
-  virtual Result<Analysis> Analyze(const Audio& audio, const AnimateOptions& options = {}) const = 0;
+  virtual Result<Analysis> Analyze(const Audio& audio,
+                                   const AnimateOptions& options = {}) const = 0;
   // Phones -> animation only (e.g. phones from a TTS engine).
   virtual Result<Track> AnimateAnalysis(const Analysis& analysis, double duration_s) const = 0;
 
   // A live stream: push PCM chunks as they arrive, then Finish() for the track.
-  virtual Result<std::unique_ptr<Stream>> CreateStream(const PcmFormat& format,
-                                                       const AnimateOptions& options = {}) const = 0;
+  virtual Result<std::unique_ptr<Stream>> CreateStream(
+      const PcmFormat& format, const AnimateOptions& options = {}) const = 0;
 
   virtual const EngineConfig& config() const = 0;
 };

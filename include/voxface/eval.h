@@ -25,14 +25,14 @@ std::vector<float> MouthRounding(const Track& track);
 
 // Counts for one or more clips; metrics pool items over clips.
 struct LipSyncCounts {
-  int bilabial_total = 0, bilabial_closed = 0;           // BCR
-  int open_vowel_total = 0, open_vowel_opened = 0;       // OVO
-  int round_total = 0, round_rounded = 0;                // RR
-  int spread_total = 0, spread_rounded = 0;              // FR
-  int silence_frames = 0, silence_rest_frames = 0;       // SR
-  int vowel_frames = 0, vowel_open_frames = 0;           // SA
+  int bilabial_total = 0, bilabial_closed = 0;             // BCR
+  int open_vowel_total = 0, open_vowel_opened = 0;         // OVO
+  int round_total = 0, round_rounded = 0;                  // RR
+  int spread_total = 0, spread_rounded = 0;                // FR
+  int silence_frames = 0, silence_rest_frames = 0;         // SR
+  int vowel_frames = 0, vowel_open_frames = 0;             // SA
   double round_sum_rounded = 0.0, round_sum_spread = 0.0;  // RS
-  double jitter_sum = 0.0;                               // JIT
+  double jitter_sum = 0.0;                                 // JIT
   int jitter_count = 0;
   // R and LAG are per clip; pooled as a frame-weighted mean (R) and mean (LAG).
   double r_weighted_sum = 0.0, lag_ms_sum = 0.0;

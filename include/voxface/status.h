@@ -31,7 +31,9 @@ class Status {
   Status(StatusCode code, std::string message) : code_(code), message_(std::move(message)) {}
 
   static Status Ok() { return Status(); }
-  static Status InvalidArgument(std::string m) { return {StatusCode::kInvalidArgument, std::move(m)}; }
+  static Status InvalidArgument(std::string m) {
+    return {StatusCode::kInvalidArgument, std::move(m)};
+  }
   static Status NotFound(std::string m) { return {StatusCode::kNotFound, std::move(m)}; }
   static Status Unsupported(std::string m) { return {StatusCode::kUnsupported, std::move(m)}; }
   static Status CorruptData(std::string m) { return {StatusCode::kCorruptData, std::move(m)}; }
@@ -57,7 +59,7 @@ class Status {
 template <typename T>
 class Result {
  public:
-  Result(T value) : data_(std::move(value)) {}  // NOLINT: implicit by design.
+  Result(T value) : data_(std::move(value)) {}        // NOLINT: implicit by design.
   Result(Status status) : data_(std::move(status)) {  // NOLINT
     assert(!std::get<Status>(data_).ok() && "Result needs a value or an error");
   }
@@ -83,16 +85,17 @@ class Result {
 }  // namespace voxface
 
 // Returns early with the Status of a failed expression.
-#define VF_RETURN_IF_ERROR(expr)              \
-  do {                                        \
-    ::voxface::Status vf_status_ = (expr);    \
-    if (!vf_status_.ok()) return vf_status_;  \
+#define VF_RETURN_IF_ERROR(expr)             \
+  do {                                       \
+    ::voxface::Status vf_status_ = (expr);   \
+    if (!vf_status_.ok()) return vf_status_; \
   } while (0)
 
 #define VF_CONCAT_INNER_(a, b) a##b
 #define VF_CONCAT_(a, b) VF_CONCAT_INNER_(a, b)
 // VF_ASSIGN_OR_RETURN(auto x, MakeX()); binds the value or returns the Status.
-#define VF_ASSIGN_OR_RETURN(lhs, expr) VF_ASSIGN_OR_RETURN_IMPL_(VF_CONCAT_(vf_result_, __LINE__), lhs, expr)
+#define VF_ASSIGN_OR_RETURN(lhs, expr) \
+  VF_ASSIGN_OR_RETURN_IMPL_(VF_CONCAT_(vf_result_, __LINE__), lhs, expr)
 #define VF_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr) \
   auto tmp = (expr);                              \
   if (!tmp.ok()) return tmp.status();             \

@@ -16,10 +16,10 @@
 namespace voxface {
 
 struct AnalyzerInput {
-  const Audio* audio = nullptr;                 // 16 kHz mono.
-  std::vector<TimeSpan> speech_spans;          // Where speech is, from the features stage.
-  std::string text;                            // Optional transcript.
-  std::function<void(double)> progress;        // Fraction done; may be empty.
+  const Audio* audio = nullptr;          // 16 kHz mono.
+  std::vector<TimeSpan> speech_spans;    // Where speech is, from the features stage.
+  std::string text;                      // Optional transcript.
+  std::function<void(double)> progress;  // Fraction done; may be empty.
 };
 
 class Analyzer {

@@ -94,6 +94,64 @@ std::vector<AlignWord> PhoneticAnalyzer::ToAlignWords(const std::vector<std::str
   return out;
 }
 
+// Energy in dB of each 10 ms frame.
+std::vector<float> FrameEnergyDb(const std::vector<int16_t>& pcm) {
+  std::vector<float> e(pcm.size() / 160);
+  for (size_t f = 0; f < e.size(); ++f) {
+    double sum = 0;
+    for (size_t i = f * 160; i < (f + 1) * 160; ++i) sum += double(pcm[i]) * pcm[i];
+    e[f] = static_cast<float>(10.0 * std::log10(sum / 160.0 / (32768.0 * 32768.0) + 1e-10));
+  }
+  return e;
+}
+
+void PhoneticAnalyzer::FillDroppedWords(SphinxDecoder* aligner, const std::vector<int16_t>& pcm,
+                                        Alignment* a) const {
+  // The recogniser sometimes drops a word, and the aligner then calls that stretch silence. Where
+  // a long "silence" is as loud as the speech around it, phone recognition fills it in.
+  constexpr double kMinGapS = 0.2;
+  std::vector<float> energy = FrameEnergyDb(pcm);
+  if (energy.empty()) return;
+  std::vector<float> speech;
+  for (const auto& p : a->phones) {
+    if (p.phone == "sil") continue;
+    for (size_t f = static_cast<size_t>(p.start_s * 100);
+         f < std::min(energy.size(), size_t(p.end_s * 100)); ++f) {
+      speech.push_back(energy[f]);
+    }
+  }
+  if (speech.size() < 20) return;
+  std::nth_element(speech.begin(), speech.begin() + speech.size() / 2, speech.end());
+  const float loud = speech[speech.size() / 2] - 12.0f;
+  std::vector<PhoneSegment> out;
+  for (const auto& p : a->phones) {
+    if (p.phone != "sil" || p.end_s - p.start_s < kMinGapS) {
+      out.push_back(p);
+      continue;
+    }
+    size_t f0 = static_cast<size_t>(p.start_s * 100),
+           f1 = std::min(energy.size(), size_t(p.end_s * 100));
+    int loud_frames = 0;
+    for (size_t f = f0; f < f1; ++f) loud_frames += energy[f] > loud;
+    if (f1 <= f0 || loud_frames < 0.5 * (f1 - f0) || loud_frames < 10) {
+      out.push_back(p);
+      continue;
+    }
+    std::vector<int16_t> piece(pcm.begin() + f0 * 160, pcm.begin() + f1 * 160);
+    auto phones = aligner->RecognizePhones(piece);
+    if (!phones.ok()) {
+      out.push_back(p);
+      continue;
+    }
+    for (auto q : *phones) {
+      q.start_s += p.start_s;
+      q.end_s = std::min(q.end_s + p.start_s, p.end_s);
+      if (q.end_s > q.start_s) out.push_back(q);
+    }
+  }
+  a->phones = std::move(out);
+}
+
 Result<Alignment> PhoneticAnalyzer::RecognizeChunk(SphinxDecoder* recognizer,
                                                    SphinxDecoder* aligner,
                                                    const std::vector<int16_t>& pcm) const {
@@ -103,7 +161,10 @@ Result<Alignment> PhoneticAnalyzer::RecognizeChunk(SphinxDecoder* recognizer,
   auto words = ToAlignWords(names, nullptr);
   if (!words.empty()) {
     auto aligned = aligner->Align(pcm, words);
-    if (aligned.ok()) return aligned;
+    if (aligned.ok()) {
+      FillDroppedWords(aligner, pcm, &aligned.value());
+      return aligned;
+    }
   }
   // Nothing recognised, or the recognised words would not align: phone recognition still gives
   // usable mouth shapes.
@@ -167,7 +228,8 @@ Result<Analysis> PhoneticAnalyzer::Analyze(const AnalyzerInput& input) const {
     double total = 0.0, finished = 0.0;
     for (const auto& c : chunks) total += c.end_s - c.start_s;
     for (const auto& chunk : chunks) {
-      VF_ASSIGN_OR_RETURN(Alignment a, RecognizeChunk(recognizer.get(), aligner.get(), pcm_of(chunk)));
+      VF_ASSIGN_OR_RETURN(Alignment a,
+                          RecognizeChunk(recognizer.get(), aligner.get(), pcm_of(chunk)));
       Shift(chunk.start_s, &a);
       pieces.push_back(std::move(a));
       finished += chunk.end_s - chunk.start_s;
@@ -194,7 +256,8 @@ std::vector<TimeSpan> GroupSpans(const std::vector<TimeSpan>& spans, double max_
     // A single span longer than max_s is cut into equal parts; rare (no pause for 25 s).
     int parts = std::max(1, static_cast<int>(std::ceil((s.end_s - s.start_s) / max_s)));
     double step = (s.end_s - s.start_s) / parts;
-    for (int i = 0; i < parts; ++i) out.push_back({s.start_s + i * step, s.start_s + (i + 1) * step});
+    for (int i = 0; i < parts; ++i)
+      out.push_back({s.start_s + i * step, s.start_s + (i + 1) * step});
   }
   return out;
 }

@@ -41,6 +41,10 @@ class PhoneticAnalyzer : public Analyzer {
   Result<Alignment> RecognizeChunk(SphinxDecoder* recognizer, SphinxDecoder* aligner,
                                    const std::vector<int16_t>& pcm) const;
 
+  // Phone recognition over "silences" that are as loud as speech (words the recogniser dropped).
+  void FillDroppedWords(SphinxDecoder* aligner, const std::vector<int16_t>& pcm,
+                        Alignment* alignment) const;
+
   SphinxModel model_;
   Pronouncer pronouncer_;
   mutable std::mutex mu_;

@@ -81,8 +81,8 @@ TEST_F(PhoneticAnalyzerTest, RecognisesWithoutTranscript) {
 }
 
 TEST(PhoneTrackTest, CleanFillsGapsAndMergesSilence) {
-  auto out = CleanPhoneTrack({{"aa", 0.5, 0.7}, {"sil", 0.7, 0.8}, {"sil", 0.8, 0.9}, {"b", 1.0, 1.1}},
-                             1.5);
+  auto out = CleanPhoneTrack(
+      {{"aa", 0.5, 0.7}, {"sil", 0.7, 0.8}, {"sil", 0.8, 0.9}, {"b", 1.0, 1.1}}, 1.5);
   ASSERT_EQ(out.size(), 5u);
   EXPECT_EQ(out[0].phone, "sil");
   EXPECT_EQ(out[2].phone, "sil");

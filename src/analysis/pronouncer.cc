@@ -55,17 +55,17 @@ Pronunciation Pronouncer::LetterToSound(const std::string& word) {
   // Longest-match spelling rules; good enough to keep the aligner moving through names and
   // invented words, which is all a fallback has to do.
   static const std::pair<const char*, std::vector<std::string>> kRules[] = {
-      {"tch", {"ch"}}, {"igh", {"ay"}}, {"sch", {"s", "k"}}, {"th", {"th"}}, {"sh", {"sh"}},
-      {"ch", {"ch"}},  {"ph", {"f"}},   {"ng", {"ng"}},      {"ck", {"k"}},   {"qu", {"k", "w"}},
-      {"wh", {"w"}},   {"ee", {"iy"}},  {"ea", {"iy"}},      {"oo", {"uw"}},  {"ou", {"aw"}},
-      {"ow", {"ow"}},  {"ai", {"ey"}},  {"ay", {"ey"}},      {"oa", {"ow"}},  {"oi", {"oy"}},
-      {"oy", {"oy"}},  {"au", {"ao"}},  {"aw", {"ao"}},      {"er", {"er"}},  {"ir", {"er"}},
-      {"ur", {"er"}},  {"ar", {"aa", "r"}}, {"or", {"ao", "r"}}, {"a", {"ae"}}, {"b", {"b"}},
-      {"c", {"k"}},    {"d", {"d"}},    {"e", {"eh"}},       {"f", {"f"}},    {"g", {"g"}},
-      {"h", {"hh"}},   {"i", {"ih"}},   {"j", {"jh"}},       {"k", {"k"}},    {"l", {"l"}},
-      {"m", {"m"}},    {"n", {"n"}},    {"o", {"aa"}},       {"p", {"p"}},    {"q", {"k"}},
-      {"r", {"r"}},    {"s", {"s"}},    {"t", {"t"}},        {"u", {"ah"}},   {"v", {"v"}},
-      {"w", {"w"}},    {"x", {"k", "s"}}, {"y", {"y"}},      {"z", {"z"}},
+      {"tch", {"ch"}}, {"igh", {"ay"}},     {"sch", {"s", "k"}}, {"th", {"th"}}, {"sh", {"sh"}},
+      {"ch", {"ch"}},  {"ph", {"f"}},       {"ng", {"ng"}},      {"ck", {"k"}},  {"qu", {"k", "w"}},
+      {"wh", {"w"}},   {"ee", {"iy"}},      {"ea", {"iy"}},      {"oo", {"uw"}}, {"ou", {"aw"}},
+      {"ow", {"ow"}},  {"ai", {"ey"}},      {"ay", {"ey"}},      {"oa", {"ow"}}, {"oi", {"oy"}},
+      {"oy", {"oy"}},  {"au", {"ao"}},      {"aw", {"ao"}},      {"er", {"er"}}, {"ir", {"er"}},
+      {"ur", {"er"}},  {"ar", {"aa", "r"}}, {"or", {"ao", "r"}}, {"a", {"ae"}},  {"b", {"b"}},
+      {"c", {"k"}},    {"d", {"d"}},        {"e", {"eh"}},       {"f", {"f"}},   {"g", {"g"}},
+      {"h", {"hh"}},   {"i", {"ih"}},       {"j", {"jh"}},       {"k", {"k"}},   {"l", {"l"}},
+      {"m", {"m"}},    {"n", {"n"}},        {"o", {"aa"}},       {"p", {"p"}},   {"q", {"k"}},
+      {"r", {"r"}},    {"s", {"s"}},        {"t", {"t"}},        {"u", {"ah"}},  {"v", {"v"}},
+      {"w", {"w"}},    {"x", {"k", "s"}},   {"y", {"y"}},        {"z", {"z"}},
   };
   std::string w;
   for (char c : word) {

@@ -44,10 +44,10 @@ Result<std::unique_ptr<SphinxDecoder>> SphinxDecoder::Create(const SphinxModel& 
                                                              bool with_lm) {
   // remove_silence must stay off: its VAD drops pauses and shifts every later timestamp.
   // Batch CMN is right because we always decode whole utterances.
-  cmd_ln_t* config = cmd_ln_init(nullptr, ps_args(), TRUE, "-hmm", model.acoustic_dir.c_str(),
-                                 "-dict", model.dict_path.c_str(), "-remove_silence", "no",
-                                 "-cmn", "batch", "-dither", "yes", "-seed", "1", "-logfn",
-                                 "/dev/null", nullptr);
+  cmd_ln_t* config =
+      cmd_ln_init(nullptr, ps_args(), TRUE, "-hmm", model.acoustic_dir.c_str(), "-dict",
+                  model.dict_path.c_str(), "-remove_silence", "no", "-cmn", "batch", "-dither",
+                  "yes", "-seed", "1", "-logfn", "/dev/null", nullptr);
   if (config == nullptr) return Status::Internal("PocketSphinx rejected its configuration");
   if (with_lm) cmd_ln_set_str_r(config, "-lm", model.lm_path.c_str());
   ps_decoder_t* ps = ps_init(config);
@@ -64,8 +64,7 @@ Result<std::unique_ptr<SphinxDecoder>> SphinxDecoder::Create(const SphinxModel& 
   // Phones as dictionary words: a grammar of these is how this PocketSphinx version aligns.
   for (size_t i = 1; i < kPhones.size(); ++i) {
     std::string word = kPhoneWordPrefix + std::string(kPhones[i]);
-    ps_add_word(ps, word.c_str(), Upper(std::string(kPhones[i])).c_str(),
-                i + 1 == kPhones.size());
+    ps_add_word(ps, word.c_str(), Upper(std::string(kPhones[i])).c_str(), i + 1 == kPhones.size());
   }
   return d;
 }
@@ -180,8 +179,7 @@ Result<std::vector<PhoneSegment>> SphinxDecoder::RecognizePhones(const std::vect
   cmd_ln_set_float_r(config, "-pbeam", 1e-10);
   cmd_ln_set_float_r(config, "-lw", 2.0);
   if (ps_set_allphone_file(ps_, "allphone", phone_lm_path_.c_str()) < 0) {
-    return Status::Internal("PocketSphinx could not load the phone model '" + phone_lm_path_ +
-                            "'");
+    return Status::Internal("PocketSphinx could not load the phone model '" + phone_lm_path_ + "'");
   }
   VF_RETURN_IF_ERROR(Decode("allphone", pcm));
   std::vector<PhoneSegment> phones;

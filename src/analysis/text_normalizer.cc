@@ -10,8 +10,8 @@ const char* kOnes[] = {"zero",    "one",     "two",       "three",    "four",
                        "five",    "six",     "seven",     "eight",    "nine",
                        "ten",     "eleven",  "twelve",    "thirteen", "fourteen",
                        "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"};
-const char* kTens[] = {"", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty",
-                       "ninety"};
+const char* kTens[] = {"",      "",      "twenty",  "thirty", "forty",
+                       "fifty", "sixty", "seventy", "eighty", "ninety"};
 
 void SpellBelowThousand(int n, std::vector<std::string>* out) {
   if (n >= 100) {
@@ -45,7 +45,8 @@ std::vector<std::string> SpellNumber(long long n) {
     n = -n;
   }
   if (n == 0 || n > 999999999) {
-    if (n == 0) out.push_back("zero");
+    if (n == 0)
+      out.push_back("zero");
     else
       for (char c : std::to_string(n)) out.push_back(kOnes[c - '0']);
     return out;

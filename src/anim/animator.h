@@ -27,7 +27,8 @@ class Animator {
   const PoseLibrary& library() const { return library_; }
 
  private:
-  Animator(AnimConfig config, PoseLibrary library) : config_(std::move(config)), library_(std::move(library)) {}
+  Animator(AnimConfig config, PoseLibrary library)
+      : config_(std::move(config)), library_(std::move(library)) {}
 
   AnimConfig config_;
   PoseLibrary library_;

@@ -22,9 +22,18 @@ Analysis Sample() {
   Analysis a;
   a.analyzer = "test";
   double t = 0;
-  for (auto [ph, d] : std::vector<std::pair<const char*, double>>{
-           {"sil", 0.5}, {"b", 0.07}, {"aa", 0.18}, {"m", 0.08}, {"uw", 0.2}, {"sil", 0.6},
-           {"iy", 0.15}, {"p", 0.03}, {"ah", 0.12}, {"f", 0.09}, {"ow", 0.2}, {"sil", 0.8}}) {
+  for (auto [ph, d] : std::vector<std::pair<const char*, double>>{{"sil", 0.5},
+                                                                  {"b", 0.07},
+                                                                  {"aa", 0.18},
+                                                                  {"m", 0.08},
+                                                                  {"uw", 0.2},
+                                                                  {"sil", 0.6},
+                                                                  {"iy", 0.15},
+                                                                  {"p", 0.03},
+                                                                  {"ah", 0.12},
+                                                                  {"f", 0.09},
+                                                                  {"ow", 0.2},
+                                                                  {"sil", 0.8}}) {
     a.phones.push_back({ph, t, t + d});
     t += d;
   }
@@ -67,7 +76,8 @@ TEST(AnimatorTest, ArticulationInvariants) {
     EXPECT_EQ(t.visemes.size(), t.num_frames() * t.viseme_names.size());
     for (const auto& p : a.phones) {
       if (p.phone == "b" || p.phone == "m" || p.phone == "p") {
-        EXPECT_LE(MinIn(t, p.start_s - 0.03, p.end_s + 0.03, Open), 0.01f) << p.phone << " @" << fps;
+        EXPECT_LE(MinIn(t, p.start_s - 0.03, p.end_s + 0.03, Open), 0.01f)
+            << p.phone << " @" << fps;
       }
       if (p.phone == "aa" || p.phone == "ah") EXPECT_GE(MaxIn(t, p.start_s, p.end_s, Open), 0.35f);
       if (p.phone == "uw" || p.phone == "ow") {
@@ -80,7 +90,8 @@ TEST(AnimatorTest, ArticulationInvariants) {
                   0.45f);
       }
       if (p.phone == "sil" && p.end_s - p.start_s >= 0.3) {
-        EXPECT_LE(MaxIn(t, p.start_s + 0.1, p.end_s - 0.1, Open), 0.05f) << "silence @" << p.start_s;
+        EXPECT_LE(MaxIn(t, p.start_s + 0.1, p.end_s - 0.1, Open), 0.05f)
+            << "silence @" << p.start_s;
       }
     }
   }
@@ -136,7 +147,8 @@ TEST(AnimatorTest, DeterministicPerSeedWithBlinks) {
     EXPECT_LE(blinks[i] - blinks[i - 1], 6.01);
   }
   float max_blink = 0;
-  for (int f = 0; f < t1.num_frames(); ++f) max_blink = std::max(max_blink, t1.weight(f, kEyeBlinkLeft));
+  for (int f = 0; f < t1.num_frames(); ++f)
+    max_blink = std::max(max_blink, t1.weight(f, kEyeBlinkLeft));
   EXPECT_GT(max_blink, 0.95f);
 }
 

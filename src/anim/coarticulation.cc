@@ -18,15 +18,19 @@ struct Target {
 
 bool IsRoundChannel(int c) { return c == kMouthFunnel || c == kMouthPucker; }
 
-std::vector<Target> MakeTargets(const std::vector<PhoneSegment>& phones,
-                                const PoseLibrary& library, float articulation) {
+std::vector<Target> MakeTargets(const std::vector<PhoneSegment>& phones, const PoseLibrary& library,
+                                float articulation) {
   std::vector<Target> out;
   for (const auto& p : phones) {
     const PhoneShape& shape = library.phone(p.phone);
     auto add = [&](double s, double e, bool second) {
-      Target t{s, e, library.Target(shape, second),
-               second ? shape.second_viseme : shape.viseme, shape.dominance,
-               shape.round_dominance, false};
+      Target t{s,
+               e,
+               library.Target(shape, second),
+               second ? shape.second_viseme : shape.viseme,
+               shape.dominance,
+               shape.round_dominance,
+               false};
       if (articulation != 1.0f) {
         for (auto& v : t.pose) v = std::clamp(v * articulation, 0.0f, 1.0f);
       }

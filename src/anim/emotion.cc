@@ -38,7 +38,8 @@ Status ApplyEmotion(const std::map<std::string, float>& mix, const EmotionPreset
     if (it == presets.end()) {
       return Status::InvalidArgument("unknown emotion '" + name + "'");
     }
-    for (int c = 0; c < kArkitCount; ++c) offset[c] += std::clamp(strength, 0.0f, 1.0f) * it->second[c];
+    for (int c = 0; c < kArkitCount; ++c)
+      offset[c] += std::clamp(strength, 0.0f, 1.0f) * it->second[c];
     any = any || strength > 0.0f;
   }
   if (!any) return Status::Ok();

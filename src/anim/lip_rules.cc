@@ -35,8 +35,8 @@ bool IsLabiodental(std::string_view p) { return p == "f" || p == "v"; }
 
 }  // namespace
 
-std::vector<float> BilabialClosure(const std::vector<PhoneSegment>& phones, double fps,
-                                   int frames, double ramp_ms) {
+std::vector<float> BilabialClosure(const std::vector<PhoneSegment>& phones, double fps, int frames,
+                                   double ramp_ms) {
   return Envelope(phones, fps, frames, ramp_ms * 1e-3, &IsBilabial);
 }
 
@@ -48,8 +48,8 @@ void ApplyClosure(const std::vector<float>& closure, std::vector<float>* weights
     // Keep the jaw where coarticulation put it; a closed mouth over a slightly open jaw is how
     // people say "b" after an open vowel.
     w[kMouthClose] += c * (w[kJawOpen] - w[kMouthClose]);
-    for (int ch : {kMouthLowerDownLeft, kMouthLowerDownRight, kMouthUpperUpLeft,
-                   kMouthUpperUpRight, kTongueOut}) {
+    for (int ch : {kMouthLowerDownLeft, kMouthLowerDownRight, kMouthUpperUpLeft, kMouthUpperUpRight,
+                   kTongueOut}) {
       w[ch] *= 1.0f - c;
     }
     w[kMouthFunnel] *= 1.0f - 0.7f * c;
@@ -59,8 +59,8 @@ void ApplyClosure(const std::vector<float>& closure, std::vector<float>* weights
   }
 }
 
-void ApplyLipRules(const std::vector<PhoneSegment>& phones, double fps,
-                   const LipRuleParams& params, std::vector<float>* weights) {
+void ApplyLipRules(const std::vector<PhoneSegment>& phones, double fps, const LipRuleParams& params,
+                   std::vector<float>* weights) {
   const int frames = static_cast<int>(weights->size() / kArkitCount);
   auto tuck = Envelope(phones, fps, frames, params.tuck_ramp_ms * 1e-3, &IsLabiodental);
   for (int f = 0; f < frames; ++f) {

@@ -18,15 +18,15 @@ struct LipRuleParams {
 
 // Per-frame closure strength 0..1: 1 during every p/b/m (at least one frame per phone, however
 // short), easing to 0 around it.
-std::vector<float> BilabialClosure(const std::vector<PhoneSegment>& phones, double fps,
-                                   int frames, double ramp_ms);
+std::vector<float> BilabialClosure(const std::vector<PhoneSegment>& phones, double fps, int frames,
+                                   double ramp_ms);
 
 // Seals the lips where closure > 0: mouthClose follows jawOpen so the lips meet whatever the
 // jaw does, and the lip-parting channels are released. weights: frames x kArkitCount.
 void ApplyClosure(const std::vector<float>& closure, std::vector<float>* weights);
 
-void ApplyLipRules(const std::vector<PhoneSegment>& phones, double fps,
-                   const LipRuleParams& params, std::vector<float>* weights);
+void ApplyLipRules(const std::vector<PhoneSegment>& phones, double fps, const LipRuleParams& params,
+                   std::vector<float>* weights);
 
 }  // namespace voxface
 

@@ -27,8 +27,9 @@ Status ParsePoseObject(const void* json_object, Pose* pose, const std::string& w
     auto left = ArkitIndex(it.key() + "Left");
     auto right = ArkitIndex(it.key() + "Right");
     if (!left || !right) {
-      return Status::InvalidArgument(where + ": '" + it.key() +
-                                     "' is not an ARKit blendshape name (see include/voxface/arkit.h)");
+      return Status::InvalidArgument(
+          where + ": '" + it.key() +
+          "' is not an ARKit blendshape name (see include/voxface/arkit.h)");
     }
     (*pose)[*left] = v;
     (*pose)[*right] = v;
@@ -123,8 +124,8 @@ const PhoneShape& PoseLibrary::phone(const std::string& phone) const {
 }
 
 Pose PoseLibrary::Target(const PhoneShape& shape, bool second_part) const {
-  const Pose& base = visemes_[second_part && shape.second_viseme >= 0 ? shape.second_viseme
-                                                                      : shape.viseme];
+  const Pose& base =
+      visemes_[second_part && shape.second_viseme >= 0 ? shape.second_viseme : shape.viseme];
   Pose out;
   for (int i = 0; i < kArkitCount; ++i) {
     out[i] = std::clamp(base[i] * shape.scale + shape.add[i], 0.0f, 1.0f);

@@ -26,7 +26,7 @@ struct PhoneShape {
   int second_viseme = -1;  // Diphthongs glide to this viseme...
   float split = 1.0f;      // ...starting at this fraction of the phone.
   float scale = 1.0f;
-  Pose add{};              // Extra channel offsets after scaling.
+  Pose add{};                    // Extra channel offsets after scaling.
   float dominance = 1.0f;        // Jaw and lips.
   float round_dominance = 1.0f;  // mouthFunnel / mouthPucker.
 };

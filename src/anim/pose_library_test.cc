@@ -18,7 +18,8 @@ float Open(const Pose& p) {
 TEST(PoseLibraryTest, DefaultHasOculusVisemesAndEveryPhone) {
   const PoseLibrary& lib = PoseLibrary::Default();
   ASSERT_GE(lib.viseme_names().size(), 15u);
-  for (size_t i = 0; i < kOculusVisemes.size(); ++i) EXPECT_EQ(lib.viseme_names()[i], kOculusVisemes[i]);
+  for (size_t i = 0; i < kOculusVisemes.size(); ++i)
+    EXPECT_EQ(lib.viseme_names()[i], kOculusVisemes[i]);
   for (auto ph : kPhones) {
     const PhoneShape& s = lib.phone(std::string(ph));
     Pose t = lib.Target(s, false);

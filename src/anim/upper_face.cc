@@ -65,8 +65,7 @@ void AddGaze(double duration_s, double fps, Rng* rng, const UpperFaceParams& par
   for (double t = rng->Uniform(0.3, 1.5); t < duration_s;
        t += rng->Uniform(params.saccade_min_interval_s, params.saccade_max_interval_s)) {
     auto draw = [&] {
-      return static_cast<float>(
-          std::clamp(0.5 * rng->Normal(), -1.0, 1.0) * params.gaze_range);
+      return static_cast<float>(std::clamp(0.5 * rng->Normal(), -1.0, 1.0) * params.gaze_range);
     };
     float yaw = draw();
     float pitch = 0.6f * draw();
@@ -185,9 +184,8 @@ std::vector<double> PlanBlinks(const std::vector<PhoneSegment>& phones, double d
   return blinks;
 }
 
-void AddUpperFace(const std::vector<PhoneSegment>& phones, const ProsodyTrack& prosody,
-                  double fps, uint64_t seed, const UpperFaceParams& params,
-                  std::vector<float>* weights) {
+void AddUpperFace(const std::vector<PhoneSegment>& phones, const ProsodyTrack& prosody, double fps,
+                  uint64_t seed, const UpperFaceParams& params, std::vector<float>* weights) {
   const int frames = static_cast<int>(weights->size() / kArkitCount);
   const double duration_s = frames / fps;
   for (double onset : PlanBlinks(phones, duration_s, seed, params)) {

@@ -18,16 +18,15 @@ struct UpperFaceParams {
   double phrase_end_blink_chance = 0.6;
   double saccade_min_interval_s = 0.6;
   double saccade_max_interval_s = 2.5;
-  float gaze_range = 0.2f;        // Largest eyeLook* weight from saccades.
+  float gaze_range = 0.2f;         // Largest eyeLook* weight from saccades.
   float brow_accent_gain = 0.35f;  // Brow raise on a strong pitch accent.
   float squint_emphasis_gain = 0.15f;
   float idle_amplitude = 0.02f;
 };
 
 // Adds to weights (frames x kArkitCount); mouth-opening channels are not touched.
-void AddUpperFace(const std::vector<PhoneSegment>& phones, const ProsodyTrack& prosody,
-                  double fps, uint64_t seed, const UpperFaceParams& params,
-                  std::vector<float>* weights);
+void AddUpperFace(const std::vector<PhoneSegment>& phones, const ProsodyTrack& prosody, double fps,
+                  uint64_t seed, const UpperFaceParams& params, std::vector<float>* weights);
 
 // Blink onset times (s) for a clip; exposed for tests.
 std::vector<double> PlanBlinks(const std::vector<PhoneSegment>& phones, double duration_s,

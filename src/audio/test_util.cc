@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <mutex>
 #include <bit>
 #include <cmath>
 #include <filesystem>
@@ -24,15 +25,42 @@ std::vector<float> Sine(double freq_hz, int rate_hz, int64_t frames, float ampli
   return out;
 }
 
+namespace {
+
+// Removes every file handed out by TempPath when the test program ends.
+class TempFiles : public ::testing::Environment {
+ public:
+  void Add(const std::string& path) {
+    std::lock_guard<std::mutex> lock(mu_);
+    paths_.push_back(path);
+  }
+  void TearDown() override {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& p : paths_) std::filesystem::remove(p);
+    paths_.clear();
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<std::string> paths_;
+};
+
+TempFiles* const temp_files =
+    static_cast<TempFiles*>(::testing::AddGlobalTestEnvironment(new TempFiles));
+
+}  // namespace
+
 std::string TempPath(const std::string& name) {
   static std::atomic<int> counter{0};
   const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
   std::string prefix = info != nullptr ? std::string(info->test_suite_name()) + "." + info->name()
                                        : std::string("audio");
   std::replace(prefix.begin(), prefix.end(), '/', '_');
-  return (std::filesystem::path(::testing::TempDir()) /
-          (prefix + "." + std::to_string(counter++) + "." + name))
-      .string();
+  std::string path = (std::filesystem::path(::testing::TempDir()) /
+                      (prefix + "." + std::to_string(counter++) + "." + name))
+                         .string();
+  temp_files->Add(path);
+  return path;
 }
 
 std::string WriteSoundFile(const std::string& path, const std::vector<float>& interleaved,

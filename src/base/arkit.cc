@@ -26,8 +26,10 @@ std::optional<int> ArkitIndex(std::string_view name) {
     return normalized.size() >= s.size() &&
            EqualsIgnoreCase(std::string_view(normalized).substr(normalized.size() - s.size()), s);
   };
-  if (ends_with("_L")) normalized = normalized.substr(0, normalized.size() - 2) + "Left";
-  else if (ends_with("_R")) normalized = normalized.substr(0, normalized.size() - 2) + "Right";
+  if (ends_with("_L"))
+    normalized = normalized.substr(0, normalized.size() - 2) + "Left";
+  else if (ends_with("_R"))
+    normalized = normalized.substr(0, normalized.size() - 2) + "Right";
   for (int i = 0; i < kArkitCount; ++i) {
     if (EqualsIgnoreCase(kArkitNames[i], normalized)) return i;
   }

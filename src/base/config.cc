@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Validation of the stage configs that do not depend on other stages.
+#include "voxface/config.h"
+
 #include <cmath>
 #include <set>
-
-#include "voxface/config.h"
 
 namespace voxface {
 
@@ -18,7 +18,7 @@ Status AnimConfig::Validate() const {
   if (!(fps_hz > 0.0 && fps_hz <= 1000.0)) {
     return Status::InvalidArgument("fps must be in (0, 1000], got " + std::to_string(fps_hz));
   }
-  static const std::set<std::string> kEmotions = {"neutral", "joy",  "sadness", "anger",
+  static const std::set<std::string> kEmotions = {"neutral",  "joy",  "sadness", "anger",
                                                   "surprise", "fear", "disgust"};
   for (const auto& [name, strength] : emotion) {
     if (!kEmotions.count(name)) {

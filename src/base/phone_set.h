@@ -11,9 +11,9 @@
 namespace voxface {
 
 inline constexpr std::array<std::string_view, 40> kPhones = {
-    "sil", "aa", "ae", "ah", "ao", "aw", "ay", "b",  "ch", "d",  "dh", "eh", "er", "ey",
-    "f",   "g",  "hh", "ih", "iy", "jh", "k",  "l",  "m",  "n",  "ng", "ow", "oy", "p",
-    "r",   "s",  "sh", "t",  "th", "uh", "uw", "v",  "w",  "y",  "z",  "zh"};
+    "sil", "aa", "ae", "ah", "ao", "aw", "ay", "b", "ch", "d", "dh", "eh", "er", "ey",
+    "f",   "g",  "hh", "ih", "iy", "jh", "k",  "l", "m",  "n", "ng", "ow", "oy", "p",
+    "r",   "s",  "sh", "t",  "th", "uh", "uw", "v", "w",  "y", "z",  "zh"};
 
 // Lowercases, strips stress digits ("AH1" -> "ah") and maps silence spellings ("SIL", "<sil>",
 // "pau", "sp", "+NSN+", "") to "sil". Returns "" for anything that is not a phone.

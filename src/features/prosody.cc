@@ -87,8 +87,7 @@ ProsodyTrack ComputeProsody(const std::vector<float>& samples, int sample_rate_h
   return track;
 }
 
-std::vector<TimeSpan> FindSpeechSpans(const ProsodyTrack& prosody, double min_gap_s,
-                                        double pad_s) {
+std::vector<TimeSpan> FindSpeechSpans(const ProsodyTrack& prosody, double min_gap_s, double pad_s) {
   std::vector<TimeSpan> spans;
   const auto& e = prosody.energy_db;
   if (e.empty()) return spans;

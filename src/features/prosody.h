@@ -30,7 +30,7 @@ ProsodyTrack ComputeProsody(const std::vector<float>& samples, int sample_rate_h
 // Spans [start_s, end_s) where the energy stays above a threshold set from the clip's own noise
 // floor and peak; gaps shorter than min_gap_s are bridged. Used to split long audio at pauses.
 std::vector<TimeSpan> FindSpeechSpans(const ProsodyTrack& prosody, double min_gap_s = 0.3,
-                                        double pad_s = 0.1);
+                                      double pad_s = 0.1);
 
 }  // namespace voxface
 

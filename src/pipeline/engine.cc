@@ -77,8 +77,7 @@ class EngineImpl : public Engine {
 
 class StreamImpl : public Stream {
  public:
-  StreamImpl(const EngineImpl* engine, std::unique_ptr<AudioStream> audio,
-             AnimateOptions options)
+  StreamImpl(const EngineImpl* engine, std::unique_ptr<AudioStream> audio, AnimateOptions options)
       : engine_(engine), audio_(std::move(audio)), options_(std::move(options)) {}
 
   Status Push(const void* data, size_t size) override {
@@ -124,8 +123,7 @@ Result<std::unique_ptr<Engine>> Engine::Create(const EngineConfig& config) {
   }
   VF_ASSIGN_OR_RETURN(auto analyzer, CreateAnalyzer(config.analyzer));
   VF_ASSIGN_OR_RETURN(auto animator, Animator::Create(config.anim));
-  return std::unique_ptr<Engine>(
-      new EngineImpl(config, std::move(analyzer), std::move(animator)));
+  return std::unique_ptr<Engine>(new EngineImpl(config, std::move(analyzer), std::move(animator)));
 }
 
 const char* Version() { return VOXFACE_VERSION; }

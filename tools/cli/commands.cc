@@ -43,9 +43,12 @@ Result<ExportFormat> ChooseFormat(const std::string& format, const std::string& 
 
 const char* Extension(ExportFormat f) {
   switch (f) {
-    case ExportFormat::kJson: return ".json";
-    case ExportFormat::kCsv: return ".csv";
-    case ExportFormat::kTsv: return ".tsv";
+    case ExportFormat::kJson:
+      return ".json";
+    case ExportFormat::kCsv:
+      return ".csv";
+    case ExportFormat::kTsv:
+      return ".tsv";
   }
   return ".json";
 }
@@ -84,7 +87,8 @@ int RunAnimate(const AnimateArgs& args) {
     }
     AnimateOptions options;
     options.text = *text;
-    auto track = (*engine)->Animate(*audio, options, MakeProgressBar(audio->duration_s(), args.quiet));
+    auto track =
+        (*engine)->Animate(*audio, options, MakeProgressBar(audio->duration_s(), args.quiet));
     if (!track.ok()) {
       Fail(track.status().WithContext(input));
       ++failures;
@@ -102,13 +106,15 @@ int RunAnimate(const AnimateArgs& args) {
       continue;
     }
     if (!args.quiet) {
-      for (const auto& w : track->warnings) std::cerr << "voxface: warning: " << input << ": " << w << "\n";
+      for (const auto& w : track->warnings)
+        std::cerr << "voxface: warning: " << input << ": " << w << "\n";
       int speech = 0;
       for (const auto& p : track->phones) speech += p.phone != "sil";
-      std::fprintf(stderr, "%s: %.2f s audio -> %s: %d frames at %g fps, %zu words, %d phones, "
-                   "RTF %.3f\n", input.c_str(), audio->duration_s(),
-                   dest.empty() ? "stdout" : dest.c_str(), track->num_frames(), track->fps,
-                   track->words.size(), speech,
+      std::fprintf(stderr,
+                   "%s: %.2f s audio -> %s: %d frames at %g fps, %zu words, %d phones, "
+                   "RTF %.3f\n",
+                   input.c_str(), audio->duration_s(), dest.empty() ? "stdout" : dest.c_str(),
+                   track->num_frames(), track->fps, track->words.size(), speech,
                    elapsed / std::max(audio->duration_s(), 1e-9));
     }
   }
@@ -156,10 +162,11 @@ int RunInfo(const std::string& input) {
   }
   double rms = audio->samples.empty() ? 0 : std::sqrt(sum / audio->samples.size());
   auto db = [](double x) { return x > 0 ? 20 * std::log10(x) : -INFINITY; };
-  std::printf("file:        %s\ncontainer:   %s\nencoding:    %s\nsample rate: %d Hz\n"
-              "channels:    %d\nduration:    %.3f s\npeak:        %.1f dBFS\nrms:         %.1f dBFS\n",
-              input.c_str(), info->container.c_str(), info->encoding.c_str(),
-              info->sample_rate_hz, info->channels, audio->duration_s(), db(peak), db(rms));
+  std::printf(
+      "file:        %s\ncontainer:   %s\nencoding:    %s\nsample rate: %d Hz\n"
+      "channels:    %d\nduration:    %.3f s\npeak:        %.1f dBFS\nrms:         %.1f dBFS\n",
+      input.c_str(), info->container.c_str(), info->encoding.c_str(), info->sample_rate_hz,
+      info->channels, audio->duration_s(), db(peak), db(rms));
   for (const auto& w : audio->warnings) std::printf("warning:     %s\n", w.c_str());
   return 0;
 }

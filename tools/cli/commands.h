@@ -26,11 +26,11 @@ struct AlignArgs {
 };
 
 struct EvalArgs {
-  std::string ref, pred;       // One clip: reference phones and a track.
-  std::string devset;          // Or a dev set: its manifest.tsv (or the folder holding it).
-  std::string mode = "both";   // text | audio | both (with and without transcripts).
-  std::string report;          // Optional Markdown table output.
-  int limit = 0;               // Evaluate only the first N clips of each source (0 = all).
+  std::string ref, pred;      // One clip: reference phones and a track.
+  std::string devset;         // Or a dev set: its manifest.tsv (or the folder holding it).
+  std::string mode = "both";  // text | audio | both (with and without transcripts).
+  std::string report;         // Optional Markdown table output.
+  int limit = 0;              // Evaluate only the first N clips of each source (0 = all).
   EngineFlags engine;
 };
 

@@ -39,9 +39,12 @@ Result<std::vector<Clip>> ReadManifest(const std::string& path_or_dir) {
     std::string col;
     while (std::getline(ss, col, '\t')) cols.push_back(col);
     if (cols.size() < 5 || cols[0] == "clip_id") continue;
-    clips.push_back({cols[0], resolve(cols[1]), resolve(cols[2]), resolve(cols[3]), cols[4]});
+    // Sources are "engine:voice"; the table groups by engine.
+    std::string source = cols[4].substr(0, cols[4].find(':'));
+    clips.push_back({cols[0], resolve(cols[1]), resolve(cols[2]), resolve(cols[3]), source});
   }
-  if (clips.empty()) return Status::CorruptData("dev-set manifest '" + path.string() + "' lists no clips");
+  if (clips.empty())
+    return Status::CorruptData("dev-set manifest '" + path.string() + "' lists no clips");
   return clips;
 }
 
@@ -118,11 +121,9 @@ int RunEval(const EvalArgs& args) {
       }
       auto start = std::chrono::steady_clock::now();
       auto track = (*engine)->Animate(*audio, options);
-      double took =
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      for (const std::string& key :
-           {clip.source + (with_text ? ", text" : ", audio only"),
-            std::string(with_text ? "all, text" : "all, audio only")}) {
+      double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      for (const std::string& key : {clip.source + (with_text ? ", text" : ", audio only"),
+                                     std::string(with_text ? "all, text" : "all, audio only")}) {
         Tally& t = tallies[key];
         if (!track.ok()) {
           ++t.failed;

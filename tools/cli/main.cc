@@ -35,7 +35,9 @@ int main(int argc, char** argv) {
 
   std::string plot_input, plot_output;
   auto* pl = app.add_subcommand("plot", "Draw a track's main channels over time as SVG");
-  pl->add_option("input", plot_input, "Track (.json or .csv)")->required()->check(CLI::ExistingFile);
+  pl->add_option("input", plot_input, "Track (.json or .csv)")
+      ->required()
+      ->check(CLI::ExistingFile);
   pl->add_option("-o,--output", plot_output, "SVG file (default stdout)");
 
   EvalArgs eval;
@@ -43,7 +45,8 @@ int main(int argc, char** argv) {
   ev->add_option("--ref", eval.ref, "Reference phones ('phone start_s end_s' lines)");
   ev->add_option("--pred", eval.pred, "Track to score (.json or .csv)");
   ev->add_option("--devset", eval.devset, "Dev-set folder or manifest.tsv: animate and score all");
-  ev->add_option("--mode", eval.mode, "With the dev set: text, audio or both")->capture_default_str();
+  ev->add_option("--mode", eval.mode, "With the dev set: text, audio or both")
+      ->capture_default_str();
   ev->add_option("--report", eval.report, "Also write the table (Markdown) here");
   ev->add_option("--limit", eval.limit, "At most N clips per source");
   AddEngineFlags(ev, &eval.engine);

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <fstream>
 #include <sstream>
 
@@ -96,6 +97,19 @@ Status WriteTextFile(const std::string& path, const std::string& text) {
   out << text;
   if (!out) return Status::IoError("cannot write '" + path + "'");
   return Status::Ok();
+}
+
+void PadWithSilence(double pad_s, int sample_rate_hz, std::vector<int16_t>* pcm,
+                    std::vector<PhoneSegment>* phones) {
+  const size_t pad = static_cast<size_t>(std::lround(pad_s * sample_rate_hz));
+  if (pad == 0) return;
+  pcm->insert(pcm->begin(), pad, 0);
+  pcm->insert(pcm->end(), pad, 0);
+  const double shift = static_cast<double>(pad) / sample_rate_hz;
+  for (PhoneSegment& p : *phones) {
+    p.start_s += shift;
+    p.end_s += shift;
+  }
 }
 
 std::vector<PhoneSegment> TileTimeline(std::vector<PhoneSegment> phones, double duration_s) {

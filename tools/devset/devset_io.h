@@ -32,6 +32,12 @@ Status WriteWav16(const std::string& path, const std::vector<int16_t>& samples, 
 // Writes `text` as a file, replacing it.
 Status WriteTextFile(const std::string& path, const std::string& text);
 
+// Adds pad_s of digital silence before and after the audio and shifts the phones to match.
+// Synthesisers leave only ~50 ms around a sentence; the pad gives the silence-rest metric
+// (which needs pauses of 300 ms or more) something to measure on every clip.
+void PadWithSilence(double pad_s, int sample_rate_hz, std::vector<int16_t>* pcm,
+                    std::vector<PhoneSegment>* phones);
+
 // Sorts the phones and makes them tile [0, duration_s] exactly: gaps become "sil", spans are
 // clipped to the audio, empty spans are dropped and touching "sil" spans are merged. The
 // evaluator treats uncovered time as silence anyway; tiling keeps the files easy to check.

@@ -37,6 +37,18 @@ TEST(DevsetIoTest, TileTimelinePadsTheEndAndDropsEmptyPhones) {
   EXPECT_DOUBLE_EQ(tiled[1].end_s, 0.5);
 }
 
+TEST(DevsetIoTest, PadWithSilenceShiftsPhonesWithTheAudio) {
+  std::vector<int16_t> pcm(100, 7);
+  std::vector<PhoneSegment> phones = {{"aa", 0.0, 0.01}};
+  PadWithSilence(0.005, 10000, &pcm, &phones);
+  ASSERT_EQ(pcm.size(), 200u);
+  EXPECT_EQ(pcm.front(), 0);
+  EXPECT_EQ(pcm[50], 7);
+  EXPECT_EQ(pcm.back(), 0);
+  EXPECT_DOUBLE_EQ(phones[0].start_s, 0.005);
+  EXPECT_DOUBLE_EQ(phones[0].end_s, 0.015);
+}
+
 TEST(DevsetIoTest, WritesAPlayableWavHeader) {
   const std::string path = ::testing::TempDir() + "/devset_io_test.wav";
   ASSERT_TRUE(WriteWav16(path, {0, 1000, -1000}, 22050).ok());

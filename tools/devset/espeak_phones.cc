@@ -16,6 +16,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "devset_io.h"
@@ -28,7 +29,7 @@ namespace {
 
 constexpr char kUsage[] =
     "usage: espeak_phones --voice VOICE [--rate WPM] [--pitch 0-99] (--text TEXT | --text-file F)\n"
-    "                     --wav OUT.wav --phones OUT.phones [--events OUT.txt]\n"
+    "                     --wav OUT.wav --phones OUT.phones [--pad SECONDS] [--events OUT.txt]\n"
     "  VOICE is an eSpeak NG voice file name with an optional variant: en-us, en, en-us+f3.\n";
 
 struct PhonemeEvent {
@@ -95,7 +96,7 @@ std::vector<PhoneSegment> EventsToPhones(const std::vector<PhonemeEvent>& events
 Status Run(int argc, char** argv) {
   VF_ASSIGN_OR_RETURN(auto flags, ParseFlags(argc, argv,
                                              {"voice", "rate", "pitch", "text", "text-file", "wav",
-                                              "phones", "events"}));
+                                              "phones", "pad", "events"}));
   for (const char* required : {"voice", "wav", "phones"}) {
     if (!flags.count(required)) {
       return Status::InvalidArgument(std::string("missing --") + required);
@@ -106,6 +107,7 @@ Status Run(int argc, char** argv) {
   VF_ASSIGN_OR_RETURN(const double rate_wpm,
                       NumberFlag(flags, "rate", espeakRATE_MINIMUM, espeakRATE_MAXIMUM, 175));
   VF_ASSIGN_OR_RETURN(const double pitch, NumberFlag(flags, "pitch", 0, 99, 50));
+  VF_ASSIGN_OR_RETURN(const double pad_s, NumberFlag(flags, "pad", 0, 5, 0));
 
   const int rate = espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 0, nullptr,
                                      espeakINITIALIZE_PHONEME_EVENTS | espeakINITIALIZE_DONT_EXIT);
@@ -146,6 +148,8 @@ Status Run(int argc, char** argv) {
       TileTimeline(EventsToPhones(g_capture.events, total, rate, AccentForVoice(voice)),
                    static_cast<double>(total) / rate);
   AttachStopClosures(g_capture.pcm, rate, &phones);
+  PadWithSilence(pad_s, rate, &g_capture.pcm, &phones);
+  phones = TileTimeline(std::move(phones), static_cast<double>(g_capture.pcm.size()) / rate);
   VF_RETURN_IF_ERROR(WriteWav16(flags["wav"], g_capture.pcm, rate));
   return WriteTextFile(flags["phones"], FormatPhones(phones));
 }

@@ -8,11 +8,13 @@
 // while the diphone voices (kal, kal16) drift by 100 ms or more over a sentence.
 #include <flite/flite.h>
 
+#include <cmath>
 #include <cstdio>
 #include <map>
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "base/phone_set.h"
@@ -31,7 +33,7 @@ namespace {
 
 constexpr char kUsage[] =
     "usage: flite_phones --voice slt|rms|awb (--text TEXT | --text-file F) --wav OUT.wav\n"
-    "                    --phones OUT.phones [--stretch 0.5-2.0]\n";
+    "                    --phones OUT.phones [--stretch 0.5-2.0] [--pad SECONDS]\n";
 
 // Flite's US phone set is CMU ArpaBet plus a few allophones that voxface's set folds away.
 std::string MapFlitePhone(std::string_view name, std::set<std::string>* warned) {
@@ -53,7 +55,7 @@ std::string MapFlitePhone(std::string_view name, std::set<std::string>* warned) 
 Status Run(int argc, char** argv) {
   VF_ASSIGN_OR_RETURN(
       auto flags,
-      ParseFlags(argc, argv, {"voice", "text", "text-file", "wav", "phones", "stretch"}));
+      ParseFlags(argc, argv, {"voice", "text", "text-file", "wav", "phones", "stretch", "pad"}));
   for (const char* required : {"voice", "wav", "phones"}) {
     if (!flags.count(required)) {
       return Status::InvalidArgument(std::string("missing --") + required);
@@ -61,6 +63,7 @@ Status Run(int argc, char** argv) {
   }
   VF_ASSIGN_OR_RETURN(const std::string text, TextFromFlags(flags));
   VF_ASSIGN_OR_RETURN(const double stretch, NumberFlag(flags, "stretch", 0.5, 2.0, 1.0));
+  VF_ASSIGN_OR_RETURN(const double pad_s, NumberFlag(flags, "pad", 0, 5, 0));
 
   flite_init();
   const std::string& name = flags["voice"];
@@ -80,8 +83,8 @@ Status Run(int argc, char** argv) {
     return Status::InvalidArgument("the text produced no speech");
   }
   const int rate = cst_wave_sample_rate(wave);
-  const std::vector<int16_t> pcm(cst_wave_samples(wave),
-                                 cst_wave_samples(wave) + cst_wave_num_samples(wave));
+  std::vector<int16_t> pcm(cst_wave_samples(wave),
+                           cst_wave_samples(wave) + cst_wave_num_samples(wave));
   std::vector<PhoneSegment> phones;
   std::set<std::string> warned;
   double start = 0.0;
@@ -97,8 +100,11 @@ Status Run(int argc, char** argv) {
     std::fprintf(stderr, "flite_phones: warning: segments end at %.3f s but audio is %.3f s\n",
                  start, duration_s);
   }
+  phones = TileTimeline(std::move(phones), duration_s);
+  PadWithSilence(pad_s, rate, &pcm, &phones);
+  phones = TileTimeline(std::move(phones), static_cast<double>(pcm.size()) / rate);
   VF_RETURN_IF_ERROR(WriteWav16(flags["wav"], pcm, rate));
-  return WriteTextFile(flags["phones"], FormatPhones(TileTimeline(phones, duration_s)));
+  return WriteTextFile(flags["phones"], FormatPhones(phones));
 }
 
 }  // namespace
