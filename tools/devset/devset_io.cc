@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 
@@ -135,6 +136,21 @@ std::vector<PhoneSegment> TileTimeline(std::vector<PhoneSegment> phones, double 
   }
   append("sil", t, duration_s);
   return out;
+}
+
+int ToolMain(const char* name, const char* usage, Status (*run)(int, char**), int argc,
+             char** argv) {
+  if (argc < 2) {
+    std::fputs(usage, stderr);
+    return 2;
+  }
+  const Status status = run(argc, argv);
+  if (!status.ok()) {
+    std::fprintf(stderr, "%s: %s\n", name, status.ToString().c_str());
+    if (status.code() == StatusCode::kInvalidArgument) std::fputs(usage, stderr);
+    return 1;
+  }
+  return 0;
 }
 
 }  // namespace voxface::devset

@@ -43,6 +43,11 @@ void PadWithSilence(double pad_s, int sample_rate_hz, std::vector<int16_t>* pcm,
 // evaluator treats uncovered time as silence anyway; tiling keeps the files easy to check.
 std::vector<PhoneSegment> TileTimeline(std::vector<PhoneSegment> phones, double duration_s);
 
+// A generator's main(): prints usage for no arguments (exit 2), the error and, for a usage error,
+// the usage (exit 1), else runs (exit 0).
+int ToolMain(const char* name, const char* usage, Status (*run)(int, char**), int argc,
+             char** argv);
+
 }  // namespace voxface::devset
 
 #endif  // VOXFACE_TOOLS_DEVSET_DEVSET_IO_H_

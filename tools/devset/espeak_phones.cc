@@ -158,17 +158,6 @@ Status Run(int argc, char** argv) {
 }  // namespace voxface::devset
 
 int main(int argc, char** argv) {
-  if (argc < 2) {
-    std::fputs(voxface::devset::kUsage, stderr);
-    return 2;
-  }
-  const voxface::Status status = voxface::devset::Run(argc, argv);
-  if (!status.ok()) {
-    std::fprintf(stderr, "espeak_phones: %s\n", status.ToString().c_str());
-    if (status.code() == voxface::StatusCode::kInvalidArgument) {
-      std::fputs(voxface::devset::kUsage, stderr);
-    }
-    return 1;
-  }
-  return 0;
+  return voxface::devset::ToolMain("espeak_phones", voxface::devset::kUsage, &voxface::devset::Run,
+                                   argc, argv);
 }
