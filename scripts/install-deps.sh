@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages voxface needs to build, test and build its dev set.
 # Idempotent: packages already present are skipped, and nothing is done when all are there.
-# Usage: scripts/install-deps.sh            (library, CLI, tests)
-#        scripts/install-deps.sh --devset   (also the speech sources for `voxface eval`)
+# Usage: scripts/install-deps.sh   (library, CLI, tests, and the dev-set sources and tools)
 set -euo pipefail
 
 core=(

@@ -37,7 +37,7 @@ note() { echo "make-devset: $*" >&2; }
 die() { note "$*"; exit 1; }
 
 for tool in ffmpeg soxi; do
-  command -v "$tool" >/dev/null || die "$tool not found: run scripts/install-deps.sh --devset"
+  command -v "$tool" >/dev/null || die "$tool not found: run scripts/install-deps.sh"
 done
 [[ -f $sentences ]] || die "missing $sentences"
 

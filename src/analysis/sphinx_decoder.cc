@@ -120,7 +120,11 @@ Result<Alignment> SphinxDecoder::Align(const std::vector<int16_t>& pcm,
     for (const auto& pron : unique) {
       if (!first) jsgf += " |";
       first = false;
-      for (const auto& ph : pron) jsgf += " " + std::string(kPhoneWordPrefix) + ph;
+      for (const auto& ph : pron) {
+        jsgf += ' ';
+        jsgf += kPhoneWordPrefix;
+        jsgf += ph;
+      }
     }
     jsgf += " )";
   }

@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdlib>
 
 namespace voxface {
 
@@ -20,9 +19,6 @@ Result<std::unique_ptr<Animator>> Animator::Create(const AnimConfig& config) {
   std::unique_ptr<Animator> a(new Animator(config, std::move(library)));
   a->coart_.round_anticipation_ms = config.anticipation_ms;
   a->coart_.articulation = config.articulation;
-  if (getenv("VF_TAU")) a->coart_.tau_ms = atof(getenv("VF_TAU"));                 // TUNING-HACK
-  if (getenv("VF_CORE")) a->coart_.min_core_ms = atof(getenv("VF_CORE"));          // TUNING-HACK
-  if (getenv("VF_RAMP")) a->lip_rules_.closure_ramp_ms = atof(getenv("VF_RAMP"));  // TUNING-HACK
   return a;
 }
 

@@ -79,11 +79,15 @@ TEST(AnimatorTest, ArticulationInvariants) {
         EXPECT_LE(MinIn(t, p.start_s - 0.03, p.end_s + 0.03, Open), 0.01f)
             << p.phone << " @" << fps;
       }
-      if (p.phone == "aa" || p.phone == "ah") EXPECT_GE(MaxIn(t, p.start_s, p.end_s, Open), 0.35f);
+      if (p.phone == "aa" || p.phone == "ah") {
+        EXPECT_GE(MaxIn(t, p.start_s, p.end_s, Open), 0.35f);
+      }
       if (p.phone == "uw" || p.phone == "ow") {
         EXPECT_GE(MaxIn(t, p.start_s - 0.04, p.end_s, Round), 0.35f) << p.phone;
       }
-      if (p.phone == "iy") EXPECT_LT(MaxIn(t, p.start_s, p.end_s, Round), 0.3f);
+      if (p.phone == "iy") {
+        EXPECT_LT(MaxIn(t, p.start_s, p.end_s, Round), 0.3f);
+      }
       if (p.phone == "f") {
         EXPECT_GE(MaxIn(t, p.start_s, p.end_s,
                         [](const Track& tr, int f) { return tr.weight(f, kMouthRollLower); }),
