@@ -122,8 +122,12 @@ TEST_F(CliTest, BadInputGivesOneLineError) {
     EXPECT_EQ(r.out.rfind("voxface: ", 0), 0u) << name << ": " << r.out;
     EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1) << name << ": " << r.out;
   }
+  // Usage errors: exit code 2, one line.
   CliRun missing = RunCli("animate /nonexistent.wav");
-  EXPECT_NE(missing.code, 0);
+  EXPECT_EQ(missing.code, 2);
+  EXPECT_EQ(std::count(missing.out.begin(), missing.out.end(), '\n'), 1) << missing.out;
+  EXPECT_EQ(RunCli("").code, 2);
+  EXPECT_EQ(RunCli("animate --no-such-flag x").code, 2);
   CliRun bad_fps = RunCli("animate " + kClip + " --fps 0");
   EXPECT_EQ(bad_fps.code, 1);
   EXPECT_NE(bad_fps.out.find("fps"), std::string::npos);

@@ -53,8 +53,16 @@ int main(int argc, char** argv) {
 
   try {
     app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
+  } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    // A usage error: one line, exit code 2.
+    std::cerr << "voxface: " << e.what() << " (see voxface --help)\n";
+    return 2;
   }
   try {
     if (*a) return RunAnimate(animate);
