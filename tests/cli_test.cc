@@ -93,6 +93,10 @@ TEST_F(CliTest, AlignAndEval) {
   ASSERT_EQ(e.code, 0) << e.out;
   EXPECT_NE(e.out.find("BCR"), std::string::npos);
   EXPECT_NE(e.out.find("SCORE"), std::string::npos);
+  // A transcript with nothing to align is no reference: align refuses it.
+  CliRun none = RunCli("align " + kClip + " --text '?!' -o " + Path("none.phones"));
+  EXPECT_EQ(none.code, 1) << none.out;
+  EXPECT_NE(none.out.find("no English words"), std::string::npos) << none.out;
 }
 
 // Every bad input ends with exit code 1 and one line "voxface: ..." saying what was wrong.

@@ -95,6 +95,56 @@ TEST_F(EndToEndTest, StreamEqualsBatch) {
   }
 }
 
+// The same audio gives the same phones every time, on a reused engine and on a fresh one, with
+// and without a transcript. PocketSphinx keeps some state between utterances, so a boundary may
+// move by one of its 10 ms frames; nothing more may differ.
+TEST_F(EndToEndTest, Deterministic) {
+  auto audio = LoadAudioFile(kData + "/flite_slt_book.wav");
+  ASSERT_TRUE(audio.ok());
+  for (const std::string text : {"", kBookText}) {
+    AnimateOptions options;
+    options.text = text;
+    auto first = engine_->Animate(*audio, options);
+    auto again = engine_->Animate(*audio, options);
+    auto fresh_engine = Engine::Create(EngineConfig{});
+    ASSERT_TRUE(fresh_engine.ok());
+    auto fresh = (*fresh_engine)->Animate(*audio, options);
+    ASSERT_TRUE(first.ok() && again.ok() && fresh.ok());
+    for (const Track* other : {&again.value(), &fresh.value()}) {
+      ASSERT_EQ(first->phones.size(), other->phones.size()) << "text: " << text;
+      for (size_t i = 0; i < first->phones.size(); ++i) {
+        EXPECT_EQ(first->phones[i].phone, other->phones[i].phone);
+        EXPECT_NEAR(first->phones[i].start_s, other->phones[i].start_s, 0.0101);
+      }
+      ASSERT_EQ(first->weights.size(), other->weights.size());
+    }
+  }
+}
+
+TEST_F(EndToEndTest, StreamOutlivesEngine) {
+  auto engine = Engine::Create(EngineConfig{});
+  ASSERT_TRUE(engine.ok());
+  auto stream = (*engine)->CreateStream(PcmFormat{});
+  ASSERT_TRUE(stream.ok());
+  engine->reset();
+  std::vector<int16_t> pcm(16000, 0);
+  ASSERT_TRUE((*stream)->Push(pcm.data(), pcm.size() * 2).ok());
+  EXPECT_TRUE((*stream)->Finish().ok());
+}
+
+TEST_F(EndToEndTest, RejectsMalformedAnalysis) {
+  Analysis a;
+  a.phones = {{"aa", 0.5, 0.7}, {"b", 0.2, 0.3}};  // out of order
+  EXPECT_EQ(engine_->AnimateAnalysis(a, 1.0).status().code(), StatusCode::kInvalidArgument);
+  Analysis b;
+  b.prosody.energy_db.assign(10, 0.0f);  // lengths disagree
+  EXPECT_EQ(engine_->AnimateAnalysis(b, 1.0).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_FALSE(engine_->AnimateAnalysis(Analysis{}, 1e12).ok());
+  Audio nan;
+  nan.samples = {0.1f, NAN, 0.2f};
+  EXPECT_EQ(engine_->Animate(nan).status().code(), StatusCode::kCorruptData);
+}
+
 TEST_F(EndToEndTest, AnyFrameRate) {
   EngineConfig config;
   config.anim.fps_hz = 30;

@@ -98,7 +98,7 @@ static_assert(kTongueOut == kArkitCount - 1);
 // Matching ignores case. Returns nullopt for an unknown name.
 std::optional<int> ArkitIndex(std::string_view name);
 
-// "JawOpen" for index 17: the Live Link Face / Unreal spelling.
+// "JawOpen" for index 17: the Live Link Face / Unreal spelling; "" for an index out of range.
 std::string ArkitPascalName(int index);
 
 }  // namespace voxface

@@ -19,6 +19,9 @@ struct AnalyzerConfig {
   // Folder with en-us/ (acoustic model), en-us.lm.bin, en-us-phone.lm.bin and
   // cmudict-en-us.dict. Empty: the Debian pocketsphinx-en-us location.
   std::string model_dir;
+  // At most this many concurrent analyses per Engine; more callers wait. Each one holds a
+  // recogniser of about 100 MB.
+  int max_parallel = 4;
 
   Status Validate() const;
 };

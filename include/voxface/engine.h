@@ -41,7 +41,8 @@ class Engine {
   // Audio -> phones and prosody only.
   virtual Result<Analysis> Analyze(const Audio& audio,
                                    const AnimateOptions& options = {}) const = 0;
-  // Phones -> animation only (e.g. phones from a TTS engine).
+  // Phones -> animation only (e.g. phones from a TTS engine). Phones must be in time order and
+  // not overlap; prosody may be left empty.
   virtual Result<Track> AnimateAnalysis(const Analysis& analysis, double duration_s) const = 0;
 
   // A live stream: push PCM chunks as they arrive, then Finish() for the track.
@@ -52,7 +53,8 @@ class Engine {
 };
 
 // Accepts PCM chunks of any size. The phonetic analyser needs the whole utterance, so frames
-// become available at Finish(); the result equals Engine::Animate on the same audio.
+// become available at Finish(); the result equals Engine::Animate on the same audio. A Stream
+// keeps what it needs of its Engine alive, so it may outlive the Engine.
 class Stream {
  public:
   virtual ~Stream() = default;

@@ -20,16 +20,19 @@ Result<ExportFormat> ParseExportFormat(const std::string& name);
 Result<ExportFormat> ExportFormatFromPath(const std::string& path);
 
 // {fps, duration, num_frames, names[52], timestamps[], blendshapes[frames][52],
-//  visemes {names, frames}, phones [{phone,start,end}], meta {version, analyzer, seed}}.
+//  visemes {names, frames}, phones [{phone,start,end}], words [{word,start,end}],
+//  meta {version, analyzer, seed}, warnings [] (only when there are any)}.
 std::string TrackToJson(const Track& track);
 // Reads what TrackToJson writes. Blendshape columns are mapped by name, so files with another
 // order or with PascalCase names load correctly; unknown names are ignored.
 Result<Track> TrackFromJson(const std::string& json);
 
 // Live Link Face CSV: "Timecode,BlendShapeCount,EyeBlinkLeft,...,TongueOut,HeadYaw,...". Timecode
-// is HH:MM:SS:FF.mmm at the track's fps; head and eye rotation columns are written as zeros.
+// is HH:MM:SS:FF.fff at the track's fps: FF the frame within the second (more digits above
+// 100 fps) and .fff thousandths of a frame. Head and eye rotation columns are written as zeros.
 std::string TrackToCsv(const Track& track);
-// Reads Live Link Face CSV (columns by name). fps is needed to turn timecodes into frames.
+// Reads Live Link Face CSV (columns by name). fps is needed to turn timecodes into frames: the
+// file does not say its rate.
 Result<Track> TrackFromCsv(const std::string& csv, double fps);
 
 // Rhubarb-style mouth cues: "start_s<TAB>shape" lines with shapes A-H and X (rest); the last line

@@ -59,6 +59,8 @@ struct Analysis {
   std::vector<WordSegment> words;
   ProsodyTrack prosody;
   std::string analyzer;  // Name of the analyser that produced it.
+  // True when the phones come from aligning the given transcript (not from recognition).
+  bool aligned_to_text = false;
   std::vector<std::string> warnings;
 };
 

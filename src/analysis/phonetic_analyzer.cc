@@ -40,6 +40,17 @@ void Shift(double offset_s, Alignment* a) {
   for (auto& w : a->words) w.start_s += offset_s, w.end_s += offset_s;
 }
 
+// Energy in dB of each 10 ms frame.
+std::vector<float> FrameEnergyDb(const std::vector<int16_t>& pcm) {
+  std::vector<float> e(pcm.size() / 160);
+  for (size_t f = 0; f < e.size(); ++f) {
+    double sum = 0;
+    for (size_t i = f * 160; i < (f + 1) * 160; ++i) sum += double(pcm[i]) * pcm[i];
+    e[f] = static_cast<float>(10.0 * std::log10(sum / 160.0 / (32768.0 * 32768.0) + 1e-10));
+  }
+  return e;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Analyzer>> CreateAnalyzer(const AnalyzerConfig& config) {
@@ -55,12 +66,17 @@ Result<std::unique_ptr<PhoneticAnalyzer>> PhoneticAnalyzer::Create(const Analyze
   std::string dir = config.model_dir.empty() ? VOXFACE_PS_MODEL_DIR : config.model_dir;
   VF_ASSIGN_OR_RETURN(SphinxModel model, SphinxModel::FromDir(dir));
   VF_ASSIGN_OR_RETURN(Pronouncer pron, Pronouncer::Load(model.dict_path));
-  return std::unique_ptr<PhoneticAnalyzer>(new PhoneticAnalyzer(model, std::move(pron)));
+  std::unique_ptr<PhoneticAnalyzer> a(
+      new PhoneticAnalyzer(model, std::move(pron), config.max_parallel));
+  // Load an aligner now so that a broken model folder fails here, not in the first Animate.
+  VF_ASSIGN_OR_RETURN(Lease warm, a->AcquireDecoder(false));
+  return a;
 }
 
 Result<PhoneticAnalyzer::Lease> PhoneticAnalyzer::AcquireDecoder(bool with_lm) const {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
+  std::unique_lock<std::mutex> lock(mu_);
+  int& live = live_[with_lm ? 1 : 0];
+  for (;;) {
     for (auto it = idle_.begin(); it != idle_.end(); ++it) {
       if ((*it)->has_lm() == with_lm) {
         auto d = std::move(*it);
@@ -68,14 +84,28 @@ Result<PhoneticAnalyzer::Lease> PhoneticAnalyzer::AcquireDecoder(bool with_lm) c
         return Lease(this, std::move(d));
       }
     }
+    // A recogniser holds over 100 MB: past the cap, callers wait for one to come back.
+    if (live < max_decoders_) break;
+    released_.wait(lock);
   }
-  VF_ASSIGN_OR_RETURN(auto d, SphinxDecoder::Create(model_, with_lm));
-  return Lease(this, std::move(d));
+  ++live;
+  lock.unlock();
+  auto d = SphinxDecoder::Create(model_, with_lm);
+  if (!d.ok()) {
+    std::lock_guard<std::mutex> relock(mu_);
+    --live;
+    released_.notify_all();
+    return d.status();
+  }
+  return Lease(this, std::move(d).value());
 }
 
 void PhoneticAnalyzer::ReleaseDecoder(std::unique_ptr<SphinxDecoder> d) const {
-  std::lock_guard<std::mutex> lock(mu_);
-  idle_.push_back(std::move(d));
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    idle_.push_back(std::move(d));
+  }
+  released_.notify_all();
 }
 
 std::vector<AlignWord> PhoneticAnalyzer::ToAlignWords(const std::vector<std::string>& words,
@@ -92,17 +122,6 @@ std::vector<AlignWord> PhoneticAnalyzer::ToAlignWords(const std::vector<std::str
     out.push_back(std::move(aw));
   }
   return out;
-}
-
-// Energy in dB of each 10 ms frame.
-std::vector<float> FrameEnergyDb(const std::vector<int16_t>& pcm) {
-  std::vector<float> e(pcm.size() / 160);
-  for (size_t f = 0; f < e.size(); ++f) {
-    double sum = 0;
-    for (size_t i = f * 160; i < (f + 1) * 160; ++i) sum += double(pcm[i]) * pcm[i];
-    e[f] = static_cast<float>(10.0 * std::log10(sum / 160.0 / (32768.0 * 32768.0) + 1e-10));
-  }
-  return e;
 }
 
 void PhoneticAnalyzer::FillDroppedWords(SphinxDecoder* aligner, const std::vector<int16_t>& pcm,
@@ -143,9 +162,10 @@ void PhoneticAnalyzer::FillDroppedWords(SphinxDecoder* aligner, const std::vecto
       out.push_back(p);
       continue;
     }
+    const double offset_s = f0 / 100.0;  // Where the piece starts (at or before p.start_s).
     for (auto q : *phones) {
-      q.start_s += p.start_s;
-      q.end_s = std::min(q.end_s + p.start_s, p.end_s);
+      q.start_s = std::max(q.start_s + offset_s, p.start_s);
+      q.end_s = std::min(q.end_s + offset_s, p.end_s);
       if (q.end_s > q.start_s) out.push_back(q);
     }
   }
@@ -193,6 +213,9 @@ Result<Analysis> PhoneticAnalyzer::Analyze(const AnalyzerInput& input) const {
   };
   if (input.speech_spans.empty()) {
     out.phones = CleanPhoneTrack({}, duration);
+    out.warnings.push_back(input.text.empty()
+                               ? "no speech found; the face rests"
+                               : "no speech found, so the transcript was not used; the face rests");
     return out;
   }
 
@@ -206,13 +229,18 @@ Result<Analysis> PhoneticAnalyzer::Analyze(const AnalyzerInput& input) const {
       for (const auto& w : oov) list += (list.empty() ? "" : ", ") + w;
       out.warnings.push_back("words not in the dictionary were spelled by rule: " + list);
     }
-    if (!words.empty()) {
+    if (words.empty()) {
+      out.warnings.push_back(
+          "the transcript has no English words to align (only punctuation or another script); "
+          "recognising speech instead");
+    } else {
       // The transcript covers all the speech, so align it over the whole speech region.
       TimeSpan all{input.speech_spans.front().start_s, input.speech_spans.back().end_s};
       VF_ASSIGN_OR_RETURN(Lease lease, AcquireDecoder(false));
       auto aligned = lease.get()->Align(pcm_of(all), words);
       if (aligned.ok()) {
         Shift(all.start_s, &aligned.value());
+        out.aligned_to_text = true;
         pieces.push_back(std::move(aligned).value());
         done = true;
       } else {

@@ -6,6 +6,8 @@
 #ifndef VOXFACE_SRC_ANALYSIS_PHONETIC_ANALYZER_H_
 #define VOXFACE_SRC_ANALYSIS_PHONETIC_ANALYZER_H_
 
+#include <algorithm>
+#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -27,8 +29,10 @@ class PhoneticAnalyzer : public Analyzer {
   static constexpr double kMaxChunkS = 25.0;
 
  private:
-  PhoneticAnalyzer(SphinxModel model, Pronouncer pronouncer)
-      : model_(std::move(model)), pronouncer_(std::move(pronouncer)) {}
+  PhoneticAnalyzer(SphinxModel model, Pronouncer pronouncer, int max_decoders)
+      : model_(std::move(model)),
+        pronouncer_(std::move(pronouncer)),
+        max_decoders_(std::max(1, max_decoders)) {}
 
   // Decoders are expensive to load and not thread-safe: a small pool hands one to each caller.
   class Lease;
@@ -47,8 +51,11 @@ class PhoneticAnalyzer : public Analyzer {
 
   SphinxModel model_;
   Pronouncer pronouncer_;
+  const int max_decoders_;  // Per kind (recogniser, aligner).
   mutable std::mutex mu_;
+  mutable std::condition_variable released_;
   mutable std::vector<std::unique_ptr<SphinxDecoder>> idle_;
+  mutable int live_[2] = {0, 0};  // Decoders in existence: [aligners, recognisers].
 };
 
 // Splits speech spans into chunks of at most max_s, cutting only in pauses between spans.

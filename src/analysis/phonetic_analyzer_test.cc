@@ -80,6 +80,19 @@ TEST_F(PhoneticAnalyzerTest, RecognisesWithoutTranscript) {
   EXPECT_GE(speech, 20);
 }
 
+TEST(PhoneTrackTest, RecoverWordsSkipsPausesInsideWords) {
+  Alignment a;
+  a.phones = {{"sil", 0, 0.1}, {"b", 0.1, 0.2}, {"sil", 0.2, 0.25}, {"ah", 0.25, 0.3},
+              {"t", 0.3, 0.4}, {"n", 0.4, 0.5}, {"ow", 0.5, 0.6}};
+  std::vector<AlignWord> words = {{"but", {{"b", "ah", "t"}}}, {"no", {{"n", "ow"}}}};
+  RecoverWords(words, &a);
+  ASSERT_EQ(a.words.size(), 2u);
+  EXPECT_EQ(a.words[1].word, "no");
+  EXPECT_DOUBLE_EQ(a.words[0].end_s, 0.4);
+  ASSERT_EQ(a.phones.size(), 6u);  // The pause inside "but" went to the "b".
+  EXPECT_DOUBLE_EQ(a.phones[1].end_s, 0.25);
+}
+
 TEST(PhoneTrackTest, CleanFillsGapsAndMergesSilence) {
   auto out = CleanPhoneTrack(
       {{"aa", 0.5, 0.7}, {"sil", 0.7, 0.8}, {"sil", 0.8, 0.9}, {"b", 1.0, 1.1}}, 1.5);

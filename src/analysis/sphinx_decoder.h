@@ -39,6 +39,10 @@ struct Alignment {
   std::vector<WordSegment> words;
 };
 
+// Fills alignment->words from its phones and moves pauses found inside words into the phone
+// before them. Exposed for tests.
+void RecoverWords(const std::vector<AlignWord>& words, Alignment* alignment);
+
 class SphinxDecoder {
  public:
   // with_lm: a recogniser with the 27 MB word language model (Recognize only). Otherwise an

@@ -12,11 +12,18 @@ int FrameCount(double duration_s, double fps) {
 
 Result<std::unique_ptr<Animator>> Animator::Create(const AnimConfig& config) {
   VF_RETURN_IF_ERROR(config.Validate());
-  PoseLibrary library = PoseLibrary::Default();
-  if (!config.poses_path.empty()) {
-    VF_ASSIGN_OR_RETURN(library, PoseLibrary::Load(config.poses_path));
+  VF_ASSIGN_OR_RETURN(PoseLibrary library, config.poses_path.empty()
+                                               ? PoseLibrary::Default()
+                                               : PoseLibrary::Load(config.poses_path));
+  VF_ASSIGN_OR_RETURN(EmotionPresets emotions, DefaultEmotionPresets());
+  for (const auto& [name, strength] : config.emotion) {
+    if (!emotions.count(name)) {
+      std::string known;
+      for (const auto& [n, pose] : emotions) known += (known.empty() ? "" : ", ") + n;
+      return Status::InvalidArgument("unknown emotion '" + name + "'; use one of: " + known);
+    }
   }
-  std::unique_ptr<Animator> a(new Animator(config, std::move(library)));
+  std::unique_ptr<Animator> a(new Animator(config, std::move(library), std::move(emotions)));
   a->coart_.round_anticipation_ms = config.anticipation_ms;
   a->coart_.articulation = config.articulation;
   return a;
@@ -33,7 +40,7 @@ Result<Track> Animator::Animate(const Analysis& analysis, double duration_s) con
   track.weights = std::move(blend.weights);
   track.visemes = std::move(blend.visemes);
   track.viseme_names = library_.viseme_names();
-  VF_RETURN_IF_ERROR(ApplyEmotion(config_.emotion, DefaultEmotionPresets(), &track.weights));
+  VF_RETURN_IF_ERROR(ApplyEmotion(config_.emotion, emotions_, &track.weights));
   ApplyLipRules(analysis.phones, fps, lip_rules_, &track.weights);
   if (config_.upper_face) {
     AddUpperFace(analysis.phones, analysis.prosody, fps, config_.seed, upper_, &track.weights);

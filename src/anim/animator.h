@@ -27,11 +27,12 @@ class Animator {
   const PoseLibrary& library() const { return library_; }
 
  private:
-  Animator(AnimConfig config, PoseLibrary library)
-      : config_(std::move(config)), library_(std::move(library)) {}
+  Animator(AnimConfig config, PoseLibrary library, EmotionPresets emotions)
+      : config_(std::move(config)), library_(std::move(library)), emotions_(std::move(emotions)) {}
 
   AnimConfig config_;
   PoseLibrary library_;
+  EmotionPresets emotions_;
   CoarticulationParams coart_;
   LipRuleParams lip_rules_;
   UpperFaceParams upper_;

@@ -20,13 +20,10 @@ Result<EmotionPresets> ParseEmotionPresets(const std::string& text) {
   return presets;
 }
 
-const EmotionPresets& DefaultEmotionPresets() {
-  static const EmotionPresets* presets = [] {
-    auto r = ParseEmotionPresets(DefaultEmotionsJson());
-    if (!r.ok()) std::abort();  // Compiled-in data is tested; a failure is a build defect.
-    return new EmotionPresets(std::move(r).value());
-  }();
-  return *presets;
+Result<EmotionPresets> DefaultEmotionPresets() {
+  auto presets = ParseEmotionPresets(DefaultEmotionsJson());
+  if (!presets.ok()) return presets.status().WithContext("built-in data/emotions.json");
+  return presets;
 }
 
 Status ApplyEmotion(const std::map<std::string, float>& mix, const EmotionPresets& presets,

@@ -15,7 +15,7 @@ namespace voxface {
 using EmotionPresets = std::map<std::string, Pose>;
 
 Result<EmotionPresets> ParseEmotionPresets(const std::string& json);
-const EmotionPresets& DefaultEmotionPresets();
+Result<EmotionPresets> DefaultEmotionPresets();
 
 // Adds sum(strength * preset) to every frame, clamped to 0..1. Lip closure is enforced after
 // this step, so no preset can part the lips on p/b/m.

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numbers>
 
 #include "base/phone_set.h"
 #include "voxface/arkit.h"
@@ -22,7 +23,9 @@ std::vector<float> Envelope(const std::vector<PhoneSegment>& phones, double fps,
     for (int f = lo; f <= hi; ++f) {
       double t = f / fps;
       double d = t < p.start_s ? p.start_s - t : (t > p.end_s ? t - p.end_s : 0.0);
-      float v = d >= ramp_s ? 0.0f : static_cast<float>(0.5 + 0.5 * std::cos(M_PI * d / ramp_s));
+      float v = d >= ramp_s
+                    ? 0.0f
+                    : static_cast<float>(0.5 + 0.5 * std::cos(std::numbers::pi * d / ramp_s));
       env[f] = std::max(env[f], v);
     }
     int center = static_cast<int>(std::lround(0.5 * (p.start_s + p.end_s) * fps));

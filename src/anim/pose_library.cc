@@ -71,17 +71,38 @@ Result<PoseLibrary> PoseLibrary::Parse(const std::string& text) {
     const std::string where = "phones." + it.key();
     if (!IsPhone(it.key())) return Status::InvalidArgument(where + ": unknown phone");
     const json& p = it.value();
+    if (!p.is_object()) return Status::InvalidArgument(where + " must be an object");
+    // Typed reads with a message naming the field, instead of nlohmann's exceptions.
+    auto text = [&](const char* key, std::string* out) -> Status {
+      if (!p.contains(key)) return Status::Ok();
+      if (!p[key].is_string())
+        return Status::InvalidArgument(where + "." + key + " must be a string");
+      *out = p[key].get<std::string>();
+      return Status::Ok();
+    };
+    auto number = [&](const char* key, float* out) -> Status {
+      if (!p.contains(key)) return Status::Ok();
+      if (!p[key].is_number())
+        return Status::InvalidArgument(where + "." + key + " must be a number");
+      *out = p[key].get<float>();
+      return Status::Ok();
+    };
     PhoneShape s;
-    s.viseme = viseme_index(p.value("viseme", ""));
+    std::string viseme, second;
+    VF_RETURN_IF_ERROR(text("viseme", &viseme));
+    VF_RETURN_IF_ERROR(text("second", &second));
+    s.viseme = viseme_index(viseme);
     if (s.viseme < 0) return Status::InvalidArgument(where + ".viseme names no viseme");
     if (p.contains("second")) {
-      s.second_viseme = viseme_index(p.value("second", ""));
+      s.second_viseme = viseme_index(second);
       if (s.second_viseme < 0) return Status::InvalidArgument(where + ".second names no viseme");
-      s.split = p.value("split", 0.6f);
+      s.split = 0.6f;
+      VF_RETURN_IF_ERROR(number("split", &s.split));
     }
-    s.scale = p.value("scale", 1.0f);
-    s.dominance = p.value("dom", 1.0f);
-    s.round_dominance = p.value("round_dom", s.dominance);
+    VF_RETURN_IF_ERROR(number("scale", &s.scale));
+    VF_RETURN_IF_ERROR(number("dom", &s.dominance));
+    s.round_dominance = s.dominance;
+    VF_RETURN_IF_ERROR(number("round_dom", &s.round_dominance));
     if (p.contains("add")) VF_RETURN_IF_ERROR(ParsePoseObject(&p["add"], &s.add, where + ".add"));
     if (!(s.dominance > 0 && s.round_dominance > 0 && s.split > 0 && s.split <= 1)) {
       return Status::InvalidArgument(where + ": dom and round_dom must be > 0, split in (0, 1]");
@@ -107,14 +128,10 @@ Result<PoseLibrary> PoseLibrary::Load(const std::string& path) {
   return lib;
 }
 
-const PoseLibrary& PoseLibrary::Default() {
-  static const PoseLibrary* lib = [] {
-    auto r = Parse(DefaultVisemesJson());
-    // The compiled-in file is tested; failing here is a build defect, not a user error.
-    if (!r.ok()) std::abort();
-    return new PoseLibrary(std::move(r).value());
-  }();
-  return *lib;
+Result<PoseLibrary> PoseLibrary::Default() {
+  auto lib = Parse(DefaultVisemesJson());
+  if (!lib.ok()) return lib.status().WithContext("built-in data/visemes.json");
+  return lib;
 }
 
 const PhoneShape& PoseLibrary::phone(const std::string& phone) const {

@@ -36,7 +36,7 @@ class PoseLibrary {
   static Result<PoseLibrary> Parse(const std::string& json);
   static Result<PoseLibrary> Load(const std::string& path);
   // The library compiled in from data/visemes.json.
-  static const PoseLibrary& Default();
+  static Result<PoseLibrary> Default();
 
   const std::vector<std::string>& viseme_names() const { return viseme_names_; }
   const Pose& viseme(int index) const { return visemes_[index]; }

@@ -16,7 +16,9 @@ float Open(const Pose& p) {
 }
 
 TEST(PoseLibraryTest, DefaultHasOculusVisemesAndEveryPhone) {
-  const PoseLibrary& lib = PoseLibrary::Default();
+  auto loaded = PoseLibrary::Default();
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  const PoseLibrary& lib = *loaded;
   ASSERT_GE(lib.viseme_names().size(), 15u);
   for (size_t i = 0; i < kOculusVisemes.size(); ++i)
     EXPECT_EQ(lib.viseme_names()[i], kOculusVisemes[i]);
@@ -31,7 +33,9 @@ TEST(PoseLibraryTest, DefaultHasOculusVisemesAndEveryPhone) {
 }
 
 TEST(PoseLibraryTest, PosesFollowArkitSemantics) {
-  const PoseLibrary& lib = PoseLibrary::Default();
+  auto loaded = PoseLibrary::Default();
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  const PoseLibrary& lib = *loaded;
   auto target = [&](const char* ph) { return lib.Target(lib.phone(ph), false); };
   for (const char* ph : {"p", "b", "m"}) EXPECT_LE(Open(target(ph)), 0.01f) << ph;
   for (const char* ph : {"aa", "ae", "ah", "ao"}) EXPECT_GE(Open(target(ph)), 0.5f) << ph;
@@ -60,11 +64,19 @@ TEST(PoseLibraryTest, ParsesOverridesAndReportsErrors) {
   ASSERT_FALSE(t.ok());
   EXPECT_NE(t.status().message().find("mouthPresss"), std::string::npos);
   EXPECT_FALSE(PoseLibrary::Parse("{not json").ok());
+  // Wrong types are errors naming the field, not exceptions.
+  std::string wrong_type = json;
+  wrong_type.replace(wrong_type.find("\"viseme\": \"PP\""), 14, "\"viseme\": 7");
+  auto w = PoseLibrary::Parse(wrong_type);
+  ASSERT_FALSE(w.ok());
+  EXPECT_NE(w.status().message().find(".viseme must be a string"), std::string::npos);
   EXPECT_EQ(PoseLibrary::Load("/nonexistent.json").status().code(), StatusCode::kNotFound);
 }
 
 TEST(EmotionTest, PresetsParseAndStayInBounds) {
-  const EmotionPresets& presets = DefaultEmotionPresets();
+  auto loaded = DefaultEmotionPresets();
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  const EmotionPresets& presets = *loaded;
   for (const char* e : {"neutral", "joy", "sadness", "anger", "surprise", "fear", "disgust"}) {
     ASSERT_TRUE(presets.count(e)) << e;
   }

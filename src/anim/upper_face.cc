@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numbers>
 
 #include "base/rng.h"
 #include "voxface/arkit.h"
@@ -14,10 +15,10 @@ namespace {
 float BlinkShape(double t) {
   constexpr double kClose = 0.07, kHold = 0.04, kOpen = 0.14;
   if (t < 0 || t > kClose + kHold + kOpen) return 0.0f;
-  if (t < kClose) return static_cast<float>(std::sin(0.5 * M_PI * t / kClose));
+  if (t < kClose) return static_cast<float>(std::sin(0.5 * std::numbers::pi * t / kClose));
   if (t < kClose + kHold) return 1.0f;
   double u = (t - kClose - kHold) / kOpen;
-  return static_cast<float>(0.5 + 0.5 * std::cos(M_PI * u));
+  return static_cast<float>(0.5 + 0.5 * std::cos(std::numbers::pi * u));
 }
 
 // Value of a prosody track at time t (nearest frame).
@@ -139,7 +140,7 @@ void AddIdle(const std::vector<PhoneSegment>& phones, double fps, Rng* rng,
              const UpperFaceParams& params, std::vector<float>* weights) {
   const int frames = static_cast<int>(weights->size() / kArkitCount);
   double phase[3];
-  for (double& p : phase) p = rng->Uniform(0.0, 2.0 * M_PI);
+  for (double& p : phase) p = rng->Uniform(0.0, 2.0 * std::numbers::pi);
   for (int f = 0; f < frames; ++f) {
     double t = f / fps;
     float amount = params.idle_amplitude * (InSilence(phones, t) ? 1.0f : 0.4f);

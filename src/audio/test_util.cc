@@ -6,12 +6,12 @@
 
 #include <algorithm>
 #include <atomic>
-#include <mutex>
 #include <bit>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <mutex>
 
 namespace voxface::testing_util {
 

@@ -37,7 +37,8 @@ std::optional<int> ArkitIndex(std::string_view name) {
 }
 
 std::string ArkitPascalName(int index) {
-  std::string name(kArkitNames.at(index));
+  if (index < 0 || index >= kArkitCount) return "";
+  std::string name(kArkitNames[index]);
   name[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(name[0])));
   return name;
 }

@@ -3,13 +3,15 @@
 #include "voxface/config.h"
 
 #include <cmath>
-#include <set>
 
 namespace voxface {
 
 Status AnalyzerConfig::Validate() const {
   if (name != "phonetic") {
     return Status::InvalidArgument("unknown analyser '" + name + "'; available: phonetic");
+  }
+  if (max_parallel < 1 || max_parallel > 256) {
+    return Status::InvalidArgument("analyzer.max_parallel must be in 1..256");
   }
   return Status::Ok();
 }
@@ -18,14 +20,8 @@ Status AnimConfig::Validate() const {
   if (!(fps_hz > 0.0 && fps_hz <= 1000.0)) {
     return Status::InvalidArgument("fps must be in (0, 1000], got " + std::to_string(fps_hz));
   }
-  static const std::set<std::string> kEmotions = {"neutral",  "joy",  "sadness", "anger",
-                                                  "surprise", "fear", "disgust"};
+  // Names are checked against the loaded presets when the animator is created.
   for (const auto& [name, strength] : emotion) {
-    if (!kEmotions.count(name)) {
-      return Status::InvalidArgument("unknown emotion '" + name +
-                                     "'; use neutral, joy, sadness, anger, surprise, fear or "
-                                     "disgust");
-    }
     if (!(strength >= 0.0f && strength <= 1.0f)) {
       return Status::InvalidArgument("emotion strength for '" + name + "' must be in 0..1");
     }

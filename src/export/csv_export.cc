@@ -67,7 +67,17 @@ void AppendTimecode(std::string* out, int frame, double fps) {
   out->push_back(':');
   AppendTwoDigits(out, second % 60);
   out->push_back(':');
-  AppendTwoDigits(out, frame_in_second);
+  // Two digits cover rates up to 100 fps; faster tracks need a wider frame field.
+  if (fps > 100.0) {
+    const int width =
+        static_cast<int>(std::to_string(static_cast<int64_t>(std::ceil(fps)) - 1).size());
+    char frame_buf[24];
+    std::snprintf(frame_buf, sizeof(frame_buf), "%0*lld", width,
+                  static_cast<long long>(frame_in_second));
+    out->append(frame_buf);
+  } else {
+    AppendTwoDigits(out, frame_in_second);
+  }
   char buf[8];
   std::snprintf(buf, sizeof(buf), ".%03d", millis);
   out->append(buf);

@@ -55,7 +55,7 @@ TEST(CsvExportTest, TimecodesCountFramesWithinTheSecond) {
 }
 
 TEST(CsvExportTest, RoundTrips) {
-  for (double fps : {60.0, 30.0, 29.97, 24.0}) {
+  for (double fps : {60.0, 30.0, 29.97, 24.0, 120.0, 1000.0}) {
     const Track track = MakeTestTrack(200, fps);
     const Result<Track> loaded = TrackFromCsv(TrackToCsv(track), fps);
     ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();

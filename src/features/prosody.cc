@@ -98,9 +98,16 @@ std::vector<TimeSpan> FindSpeechSpans(const ProsodyTrack& prosody, double min_ga
   // Speech sits well above the noise floor; a third of the way up the range is robust to both
   // clean studio audio (floor -100 dB) and noisy phone recordings.
   float threshold = std::max(floor_db + 0.33f * (peak_db - floor_db), peak_db - 45.0f);
-  if (peak_db - floor_db < 10.0f) return spans;  // No contrast: treat as silence.
   const double dt = 1.0 / prosody.rate_hz;
   double total = e.size() * dt;
+  if (peak_db - floor_db < 10.0f) {
+    // No pauses to measure a noise floor from: a clip cut from inside speech (a TTS chunk) or
+    // steady noise. Voicing tells them apart.
+    size_t voiced = 0;
+    for (float f : prosody.f0_hz) voiced += f > 0.0f;
+    if (peak_db > -50.0f && voiced >= e.size() / 5) spans.push_back({0.0, total});
+    return spans;
+  }
   for (size_t i = 0; i < e.size(); ++i) {
     if (e[i] < threshold) continue;
     double t0 = i * dt;

@@ -67,5 +67,19 @@ TEST(ProsodyTest, SpeechSpansBridgeShortGaps) {
   EXPECT_NEAR(spans[1].start_s, 3.1, 0.03);
 }
 
+TEST(ProsodyTest, SpeechWithoutPausesIsOneSpanButNoiseIsNone) {
+  auto voiced = Tone(140, 0.5, 16000, 0.3f);
+  auto spans = FindSpeechSpans(ComputeProsody(voiced, 16000));
+  ASSERT_EQ(spans.size(), 1u);
+  EXPECT_DOUBLE_EQ(spans[0].start_s, 0.0);
+  std::vector<float> noise(16000);
+  uint32_t s = 7;
+  for (auto& v : noise) {
+    s = s * 1664525u + 1013904223u;
+    v = 0.2f * (float(s >> 8) / float(1 << 24) - 0.5f);
+  }
+  EXPECT_TRUE(FindSpeechSpans(ComputeProsody(noise, 16000)).empty());
+}
+
 }  // namespace
 }  // namespace voxface

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <set>
 
 namespace voxface::cli {
 namespace fs = std::filesystem;
@@ -70,6 +71,18 @@ int RunAnimate(const AnimateArgs& args) {
     std::error_code ec;
     fs::create_directories(out_dir, ec);
     if (ec) return Fail(Status::IoError("cannot create output folder '" + out_dir + "'"));
+  }
+  if (many) {
+    // Outputs are named after the input's stem; two inputs with one stem would overwrite.
+    std::set<std::string> stems;
+    for (const auto& input : args.inputs) {
+      if (!stems.insert(fs::path(input).stem().string()).second) {
+        return Fail(Status::InvalidArgument("two inputs are named '" +
+                                            fs::path(input).stem().string() +
+                                            "': their outputs would overwrite each other; "
+                                            "rename one or animate them separately"));
+      }
+    }
   }
   auto format = ChooseFormat(args.format, many ? "" : args.output);
   if (!format.ok()) return Fail(format.status());
@@ -135,11 +148,10 @@ int RunAlign(const AlignArgs& args) {
   options.text = *text;
   auto analysis = (*engine)->Analyze(*audio, options);
   if (!analysis.ok()) return Fail(analysis.status().WithContext(args.input));
-  for (const auto& w : analysis->warnings) {
-    // An alignment that fell back to recognition is no reference: refuse it.
-    if (w.find("could not be aligned") != std::string::npos) {
-      return Fail(Status::CorruptData(args.input + ": " + w));
-    }
+  if (!analysis->aligned_to_text) {
+    // Phones from recognition are no reference: refuse them.
+    std::string why = analysis->warnings.empty() ? "alignment failed" : analysis->warnings.back();
+    return Fail(Status::CorruptData(args.input + ": the transcript could not be aligned: " + why));
   }
   std::string body = FormatPhones(analysis->phones);
   if (args.output.empty() || args.output == "-") {
@@ -171,8 +183,8 @@ int RunInfo(const std::string& input) {
   return 0;
 }
 
-int RunPlot(const std::string& input, const std::string& output) {
-  auto track = LoadTrackFile(input);
+int RunPlot(const std::string& input, const std::string& output, double csv_fps) {
+  auto track = LoadTrackFile(input, csv_fps);
   if (!track.ok()) return Fail(track.status());
   std::string svg = RenderTrackSvg(*track);
   if (output.empty() || output == "-") {

@@ -31,13 +31,14 @@ struct EvalArgs {
   std::string mode = "both";  // text | audio | both (with and without transcripts).
   std::string report;         // Optional Markdown table output.
   int limit = 0;              // Evaluate only the first N clips of each source (0 = all).
+  double csv_fps = 60.0;      // Frame rate of a CSV --pred.
   EngineFlags engine;
 };
 
 int RunAnimate(const AnimateArgs& args);
 int RunAlign(const AlignArgs& args);
 int RunInfo(const std::string& input);
-int RunPlot(const std::string& input, const std::string& output);
+int RunPlot(const std::string& input, const std::string& output, double csv_fps);
 int RunEval(const EvalArgs& args);
 
 // Prints "voxface: <message>" to stderr and returns 1.

@@ -79,7 +79,7 @@ int RunEval(const EvalArgs& args) {
     }
     auto ref = ReadPhoneFile(args.ref);
     if (!ref.ok()) return Fail(ref.status());
-    auto track = LoadTrackFile(args.pred);
+    auto track = LoadTrackFile(args.pred, args.csv_fps);
     if (!track.ok()) return Fail(track.status());
     auto counts = EvaluateClip(*ref, *track);
     if (!counts.ok()) return Fail(counts.status());
@@ -101,12 +101,14 @@ int RunEval(const EvalArgs& args) {
   if (args.mode != "text") modes.push_back(false);
   std::map<std::string, Tally> tallies;  // "source, with text" -> tally
   std::map<std::string, int> taken;
+  int unreadable = 0;  // Clips whose files could not be read.
   for (const auto& clip : *clips) {
     if (args.limit > 0 && taken[clip.source]++ >= args.limit) continue;
     auto ref = ReadPhoneFile(clip.phones);
     auto audio = LoadAudioFile(clip.wav, config->audio);
     if (!ref.ok() || !audio.ok()) {
       Fail((ref.ok() ? audio.status() : ref.status()).WithContext(clip.id));
+      ++unreadable;
       continue;
     }
     for (bool with_text : modes) {
@@ -115,6 +117,7 @@ int RunEval(const EvalArgs& args) {
         auto text = ReadTextFile(clip.transcript);
         if (!text.ok()) {
           Fail(text.status().WithContext(clip.id));
+          ++unreadable;
           continue;
         }
         options.text = *text;
@@ -144,14 +147,16 @@ int RunEval(const EvalArgs& args) {
   table << kHeader << "\n";
   for (const auto& [name, t] : tallies) table << Row(name, t) << "\n";
   std::printf("%s", table.str().c_str());
+  int failed = unreadable;
   for (const auto& [name, t] : tallies) {
     if (t.failed) std::fprintf(stderr, "voxface: %s: %d clips failed\n", name.c_str(), t.failed);
+    failed += t.failed;
   }
   if (!args.report.empty()) {
     Status s = WriteTextFile(args.report, table.str());
     if (!s.ok()) return Fail(s);
   }
-  return 0;
+  return failed ? 1 : 0;
 }
 
 }  // namespace voxface::cli

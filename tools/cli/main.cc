@@ -34,11 +34,14 @@ int main(int argc, char** argv) {
   in->add_option("input", info_input, "Audio file")->required();
 
   std::string plot_input, plot_output;
+  double plot_csv_fps = 60.0;
   auto* pl = app.add_subcommand("plot", "Draw a track's main channels over time as SVG");
   pl->add_option("input", plot_input, "Track (.json or .csv)")
       ->required()
       ->check(CLI::ExistingFile);
   pl->add_option("-o,--output", plot_output, "SVG file (default stdout)");
+  pl->add_option("--csv-fps", plot_csv_fps, "Frame rate of a CSV input (CSV files do not say)")
+      ->capture_default_str();
 
   EvalArgs eval;
   auto* ev = app.add_subcommand("eval", "Lip-sync metrics against reference phone timings");
@@ -49,6 +52,8 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   ev->add_option("--report", eval.report, "Also write the table (Markdown) here");
   ev->add_option("--limit", eval.limit, "At most N clips per source");
+  ev->add_option("--csv-fps", eval.csv_fps, "Frame rate of a CSV --pred (CSV files do not say)")
+      ->capture_default_str();
   AddEngineFlags(ev, &eval.engine);
 
   try {
@@ -68,7 +73,7 @@ int main(int argc, char** argv) {
     if (*a) return RunAnimate(animate);
     if (*al) return RunAlign(align);
     if (*in) return RunInfo(info_input);
-    if (*pl) return RunPlot(plot_input, plot_output);
+    if (*pl) return RunPlot(plot_input, plot_output, plot_csv_fps);
     if (*ev) return RunEval(eval);
   } catch (const std::exception& e) {
     // The library returns Status; this only catches allocation failures and the like.
