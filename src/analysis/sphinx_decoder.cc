@@ -192,8 +192,20 @@ Status SphinxDecoder::Decode(const char* search, const std::vector<int16_t>& pcm
   ps_process_raw(ps_, Primer().data(), Primer().size(), FALSE, TRUE);
   ps_end_utt(ps_);
   if (ps_start_utt(ps_) < 0) return Status::Internal("PocketSphinx could not start decoding");
+  // Digital silence (exact zeros, common in synthetic speech) has no defined log energy and
+  // makes alignment fail, so a one-LSB dither is added, from a fixed seed so that the same audio
+  // always decodes the same way (PocketSphinx's own -dither uses a process-wide generator).
+  std::vector<int16_t> dithered(pcm);
+  uint32_t x = 2463534242u;
+  for (auto& v : dithered) {
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    int d = static_cast<int>(x % 3) - 1;  // -1, 0 or 1.
+    v = static_cast<int16_t>(std::clamp(static_cast<int>(v) + d, -32768, 32767));
+  }
   // full_utt = TRUE: the whole utterance is here, so batch CMN sees all of it.
-  int n = ps_process_raw(ps_, pcm.data(), pcm.size(), FALSE, TRUE);
+  int n = ps_process_raw(ps_, dithered.data(), dithered.size(), FALSE, TRUE);
   int e = ps_end_utt(ps_);
   if (n < 0 || e < 0) return Status::Internal("PocketSphinx failed while decoding");
   return Status::Ok();
