@@ -237,7 +237,8 @@ Result<std::vector<WordSegment>> SphinxDecoder::Recognize(const std::vector<int1
 }
 
 Result<Alignment> SphinxDecoder::Align(const std::vector<int16_t>& pcm,
-                                       const std::vector<AlignWord>& words) {
+                                       const std::vector<AlignWord>& words,
+                                       double language_weight) {
   if (has_lm_) return Status::Internal("alignment needs a decoder created without the LM");
   if (words.empty()) return Status::InvalidArgument("nothing to align");
   std::string jsgf = "#JSGF V1.0;\ngrammar align;\npublic <utt> =";
@@ -259,12 +260,14 @@ Result<Alignment> SphinxDecoder::Align(const std::vector<int16_t>& pcm,
   jsgf += " ;\n";
   // Alignment needs very wide beams: with the defaults most utterances end in "final result does
   // not match the grammar".
-  SetSearchParams(ps_, kAlignParams);
+  SearchParams params = kAlignParams;
+  params.lw = language_weight;
+  SetSearchParams(ps_, params);
   // ps_set_jsgf_string would do these steps but never frees the parsed grammar (a leak per call).
   jsgf_t* grammar = jsgf_parse_string(jsgf.c_str(), nullptr);
   if (grammar == nullptr) return Status::Internal("PocketSphinx rejected the alignment grammar");
   fsg_model_t* fsg = jsgf_build_fsg(grammar, jsgf_get_public_rule(grammar), ps_get_logmath(ps_),
-                                    static_cast<float32>(kAlignParams.lw));
+                                    static_cast<float32>(params.lw));
   int set = fsg ? ps_set_fsg(ps_, "align", fsg) : -1;
   if (fsg) fsg_model_free(fsg);  // The search keeps its own reference.
   jsgf_grammar_free(grammar);

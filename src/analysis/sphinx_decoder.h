@@ -58,7 +58,13 @@ class SphinxDecoder {
 
   // Times are in seconds from the start of pcm (16 kHz, 16-bit).
   Result<std::vector<WordSegment>> Recognize(const std::vector<int16_t>& pcm);
-  Result<Alignment> Align(const std::vector<int16_t>& pcm, const std::vector<AlignWord>& words);
+  // language_weight scales the grammar against the acoustics: 6.5 (PocketSphinx's default)
+  // trusts a transcript; a lower weight lets the acoustics place pauses and boundaries, which
+  // suits recognised words that may be wrong.
+  Result<Alignment> Align(const std::vector<int16_t>& pcm, const std::vector<AlignWord>& words,
+                          double language_weight = kTranscriptWeight);
+  static constexpr double kTranscriptWeight = 6.5;
+  static constexpr double kRecognizedWeight = 2.0;
   Result<std::vector<PhoneSegment>> RecognizePhones(const std::vector<int16_t>& pcm);
 
  private:

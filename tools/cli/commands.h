@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "flags.h"
+#include "server.h"
 
 namespace voxface::cli {
 
@@ -35,6 +36,12 @@ struct EvalArgs {
   EngineFlags engine;
 };
 
+// `voxface serve`: the server's own settings plus the engine defaults for requests.
+struct ServeArgs {
+  server::ServerConfig config;
+  EngineFlags engine;
+};
+
 int RunAnimate(const AnimateArgs& args);
 int RunAlign(const AlignArgs& args);
 int RunInfo(const std::string& input);
@@ -43,6 +50,15 @@ int RunEval(const EvalArgs& args);
 
 // Prints "voxface: <message>" to stderr and returns 1.
 int Fail(const Status& status);
+
+// Maps the engine flags into the server config and runs the server until SIGINT/SIGTERM.
+inline int RunServe(ServeArgs args) {
+  auto engine = ToEngineConfig(args.engine);
+  if (!engine.ok()) return Fail(engine.status());
+  args.config.engine = *engine;
+  args.config.engine.audio.max_duration_s = args.config.max_duration_s;
+  return server::RunServer(args.config);
+}
 
 }  // namespace voxface::cli
 

@@ -56,6 +56,34 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   AddEngineFlags(ev, &eval.engine);
 
+  ServeArgs serve;
+  auto* sv = app.add_subcommand("serve", "HTTP server: POST audio, get animation (docs/server.md)");
+  {
+    // The one place where serve flags become ServerConfig fields.
+    voxface::server::ServerConfig& c = serve.config;
+    sv->add_option("--host", c.host, "Address to bind (IP)")->capture_default_str();
+    sv->add_option("--port", c.port, "TCP port (0: any free port)")->capture_default_str();
+    sv->add_option("--workers", c.workers, "Threads running inference")->capture_default_str();
+    sv->add_option("--max-queue", c.max_queue, "Requests waiting for a worker before 503")
+        ->capture_default_str();
+    sv->add_option("--io-threads", c.io_threads, "Threads doing socket I/O")->capture_default_str();
+    sv->add_option("--max-body-mb", c.max_body_mb, "Largest request body (MiB), else 413")
+        ->capture_default_str();
+    sv->add_option("--max-duration", c.max_duration_s, "Longest audio (s), else 413")
+        ->capture_default_str();
+    sv->add_option("--engine-cache", c.engine_cache_size,
+                   "Engines kept for distinct fps/seed/emotion requests")
+        ->capture_default_str();
+    EngineFlags& e = serve.engine;
+    sv->add_option("--fps", e.fps, "Default frame rate (requests: ?fps=)")->capture_default_str();
+    sv->add_option("--seed", e.seed, "Default seed (requests: ?seed=)")->capture_default_str();
+    sv->add_option("--emotion", e.emotions, "Default emotion, repeatable: --emotion joy=0.6");
+    sv->add_option("--analyzer", e.analyzer, "Speech analyser")->capture_default_str();
+    sv->add_option("--model-dir", e.model_dir, "PocketSphinx en-us model folder");
+    sv->add_option("--poses", e.poses, "Viseme pose library (JSON)");
+    sv->add_flag("--no-upper-face", e.no_upper_face, "No blinks, gaze, brows or idle motion");
+  }
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -75,6 +103,7 @@ int main(int argc, char** argv) {
     if (*in) return RunInfo(info_input);
     if (*pl) return RunPlot(plot_input, plot_output, plot_csv_fps);
     if (*ev) return RunEval(eval);
+    if (*sv) return RunServe(serve);
   } catch (const std::exception& e) {
     // The library returns Status; this only catches allocation failures and the like.
     std::cerr << "voxface: " << e.what() << "\n";

@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: Apache-2.0
+// The HTTP API: which route a request is for, and the handlers. Handlers are plain functions of
+// the request, so they run unchanged on a worker thread (animation) or an I/O thread (health).
+#ifndef VOXFACE_TOOLS_SERVER_ROUTES_H_
+#define VOXFACE_TOOLS_SERVER_ROUTES_H_
+
+#include <atomic>
+#include <string>
+
+#include "engine_cache.h"
+#include "metrics.h"
+#include "responses.h"
+#include "server_config.h"
+
+namespace voxface::server {
+
+enum class Route { kAnimate, kProcessAudio, kHealthz, kReadyz, kMetrics, kNotFound };
+
+struct RouteMatch {
+  Route route = Route::kNotFound;
+  // Metrics label: the route's path, or "other" for unknown paths.
+  std::string label = "other";
+  // False when the path exists but not for this method (405).
+  bool method_allowed = true;
+  std::string allow;  // The method the route takes, for the Allow header.
+};
+
+RouteMatch MatchRoute(http::verb method, std::string_view target);
+
+// Routes that decode and animate audio; these go to the worker pool.
+inline bool RunsOnWorker(Route route) {
+  return route == Route::kAnimate || route == Route::kProcessAudio;
+}
+
+// What handlers share. Everything here is thread-safe.
+struct RouteContext {
+  const ServerConfig* config = nullptr;
+  EngineCache* engines = nullptr;
+  Metrics* metrics = nullptr;
+  const std::atomic<bool>* ready = nullptr;
+};
+
+// Answers one request (any route, including 404/405).
+Response HandleRequest(const RouteMatch& match, const Request& request, const RouteContext& ctx);
+
+}  // namespace voxface::server
+
+#endif  // VOXFACE_TOOLS_SERVER_ROUTES_H_

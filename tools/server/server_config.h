@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: Apache-2.0
+// Settings of `voxface serve`. Every field has a documented default; Validate() says what is
+// wrong. The CLI maps its flags onto this struct in one place (tools/cli/main.cc).
+#ifndef VOXFACE_TOOLS_SERVER_SERVER_CONFIG_H_
+#define VOXFACE_TOOLS_SERVER_SERVER_CONFIG_H_
+
+#include <cstdint>
+#include <string>
+
+#include "voxface/voxface.h"
+
+namespace voxface::server {
+
+struct ServerConfig {
+  // Address to bind. Loopback by default: exposing the server is an explicit choice.
+  std::string host = "127.0.0.1";
+  // TCP port; 0 picks a free one (tests), see Server::port().
+  int port = 8080;
+  // Threads running Engine calls. I/O threads never run inference.
+  int workers = 2;
+  // Requests waiting for a worker beyond those running; more are answered 503.
+  int max_queue = 16;
+  // Threads doing socket I/O only (parsing, writing responses).
+  int io_threads = 1;
+  // Request bodies above this are answered 413 before they are read.
+  double max_body_mb = 50.0;
+  // Decoded audio longer than this (seconds) is answered 413.
+  double max_duration_s = 600.0;
+  // A connection that sends nothing for this long is closed.
+  double idle_timeout_s = 30.0;
+  // On SIGINT/SIGTERM, in-flight requests get at most this long to finish.
+  double shutdown_grace_s = 30.0;
+  // Engines kept for distinct (fps, seed, emotion) requests; least recently used goes first.
+  int engine_cache_size = 8;
+  // Defaults for requests that do not override them, and the analyser settings.
+  EngineConfig engine;
+
+  Status Validate() const;
+  int64_t max_body_bytes() const { return static_cast<int64_t>(max_body_mb * 1024 * 1024); }
+};
+
+}  // namespace voxface::server
+
+#endif  // VOXFACE_TOOLS_SERVER_SERVER_CONFIG_H_
