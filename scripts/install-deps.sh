@@ -10,7 +10,7 @@ core=(
   libsndfile1-dev libsoxr-dev
   libpocketsphinx-dev libsphinxbase-dev pocketsphinx-en-us
   nlohmann-json3-dev libcli11-dev libboost-dev
-  python3-numpy pybind11-dev python3-pytest
+  python3-dev python3-numpy pybind11-dev python3-pytest
   # Dev-set and training tools only (separate programs; espeak-ng is GPL and never linked
   # into the library, CLI, server or Python module).
   espeak-ng libespeak-ng-dev flite flite1-dev
