@@ -6,6 +6,11 @@ namespace voxface::cli {
 void AddEngineFlags(CLI::App* app, EngineFlags* f) {
   app->add_option("--fps", f->fps, "Output frame rate (frame i at i/fps)")->capture_default_str();
   app->add_option("--seed", f->seed, "Seed for blinks, gaze and idle motion")
+      ->check(CLI::Validator(
+          [](std::string& v) {
+            return v.empty() || v[0] == '-' ? std::string("must be an integer >= 0") : "";
+          },
+          "UINT"))
       ->capture_default_str();
   app->add_option("--emotion", f->emotions,
                   "Emotion and strength 0..1, repeatable: --emotion joy=0.6 (neutral, joy, "
