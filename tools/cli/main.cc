@@ -66,6 +66,8 @@ int main(int argc, char** argv) {
     sv->add_option("--workers", c.workers, "Threads running inference")->capture_default_str();
     sv->add_option("--max-queue", c.max_queue, "Requests waiting for a worker before 503")
         ->capture_default_str();
+    sv->add_option("--max-streams", c.max_streams, "Concurrent WebSocket streams (/v1/stream)")
+        ->capture_default_str();
     sv->add_option("--io-threads", c.io_threads, "Threads doing socket I/O")->capture_default_str();
     sv->add_option("--max-body-mb", c.max_body_mb, "Largest request body (MiB), else 413")
         ->capture_default_str();

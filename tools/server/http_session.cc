@@ -3,7 +3,10 @@
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
 #include <chrono>
+
+#include "ws_session.h"
 
 namespace voxface::server {
 
@@ -61,6 +64,12 @@ void HttpSession::OnRead(beast::error_code ec, size_t) {
 
   // A request may wait for a worker far longer than the idle timeout.
   stream_.expires_never();
+  if (beast::websocket::is_upgrade(parser_->get()) &&
+      MatchRoute(parser_->get().method(), ToStd(parser_->get().target())).route == Route::kStream) {
+    // The connection becomes a WebSocket stream; this session ends here.
+    std::make_shared<WsSession>(std::move(stream_), shared_)->Run(parser_->release());
+    return;
+  }
   auto request = std::make_shared<Request>(parser_->release());
   shared_->in_flight++;
   RouteMatch match = MatchRoute(request->method(), ToStd(request->target()));

@@ -29,6 +29,11 @@ struct SessionShared {
   std::atomic<bool> stopping{false};
   // Requests read but not yet answered; shutdown waits for this to reach 0.
   std::atomic<int> in_flight{0};
+  // WebSocket streams: the limit, and those open (shared so that a session destroyed with the
+  // io_context after the server's other members never touches freed memory).
+  int max_streams = 16;
+  int64_t max_ws_message_bytes = 1 << 20;
+  std::shared_ptr<std::atomic<int>> streams = std::make_shared<std::atomic<int>>(0);
 };
 
 class HttpSession : public std::enable_shared_from_this<HttpSession> {

@@ -196,6 +196,7 @@ RouteMatch MatchRoute(http::verb method, std::string_view target) {
   static constexpr Entry kRoutes[] = {
       {"/v1/animate", Route::kAnimate, http::verb::post},
       {"/process-audio", Route::kProcessAudio, http::verb::post},
+      {"/v1/stream", Route::kStream, http::verb::get},
       {"/healthz", Route::kHealthz, http::verb::get},
       {"/readyz", Route::kReadyz, http::verb::get},
       {"/metrics", Route::kMetrics, http::verb::get},
@@ -231,6 +232,12 @@ Response HandleRequest(const RouteMatch& match, const Request& request, const Ro
       return Animate(request, /*design_note=*/false, ctx);
     case Route::kProcessAudio:
       return Animate(request, /*design_note=*/true, ctx);
+    case Route::kStream: {
+      Response res = MakeError(v, ka, http::status::upgrade_required, "upgrade_required",
+                               "/v1/stream is a WebSocket endpoint (see docs/protocol.md)");
+      res.set(http::field::upgrade, "websocket");
+      return res;
+    }
     case Route::kHealthz:
       return MakeResponse(v, ka, http::status::ok, "text/plain", "ok\n");
     case Route::kReadyz:

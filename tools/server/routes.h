@@ -14,7 +14,15 @@
 
 namespace voxface::server {
 
-enum class Route { kAnimate, kProcessAudio, kHealthz, kReadyz, kMetrics, kNotFound };
+enum class Route {
+  kAnimate,
+  kProcessAudio,
+  kStream,  // WS /v1/stream: upgraded by HttpSession; a plain GET is answered 426.
+  kHealthz,
+  kReadyz,
+  kMetrics,
+  kNotFound
+};
 
 struct RouteMatch {
   Route route = Route::kNotFound;

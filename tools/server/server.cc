@@ -40,6 +40,8 @@ class ServerImpl : public Server {
     shared_.pool = &pool_;
     shared_.max_body_bytes = config.max_body_bytes();
     shared_.idle_timeout_s = config.idle_timeout_s;
+    shared_.max_streams = config.max_streams;
+    shared_.max_ws_message_bytes = config.max_ws_message_bytes;
   }
 
   ~ServerImpl() override {

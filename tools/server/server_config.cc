@@ -30,6 +30,14 @@ Status ServerConfig::Validate() const {
   }
   if (!(idle_timeout_s > 0)) return Status::InvalidArgument("idle timeout must be > 0");
   if (!(shutdown_grace_s >= 0)) return Status::InvalidArgument("shutdown grace must be >= 0");
+  if (max_streams < 0 || max_streams > 100000) {
+    return Status::InvalidArgument("--max-streams must be in [0, 100000], got " +
+                                   std::to_string(max_streams));
+  }
+  if (max_ws_message_bytes < 1024 || max_ws_message_bytes > (int64_t{1} << 30)) {
+    return Status::InvalidArgument("max WebSocket message size must be in [1 KiB, 1 GiB], got " +
+                                   std::to_string(max_ws_message_bytes));
+  }
   if (engine_cache_size < 1 || engine_cache_size > 64) {
     return Status::InvalidArgument("engine cache size must be in [1, 64], got " +
                                    std::to_string(engine_cache_size));

@@ -30,6 +30,10 @@ struct ServerConfig {
   double idle_timeout_s = 30.0;
   // On SIGINT/SIGTERM, in-flight requests get at most this long to finish.
   double shutdown_grace_s = 30.0;
+  // WebSocket streams (WS /v1/stream) open at once; a further "start" is answered "busy".
+  int max_streams = 16;
+  // Largest WebSocket message (bytes); a bigger one closes the stream with code 1009.
+  int64_t max_ws_message_bytes = 1 << 20;
   // Engines kept for distinct (fps, seed, emotion) requests; least recently used goes first.
   int engine_cache_size = 8;
   // Defaults for requests that do not override them, and the analyser settings.
