@@ -15,11 +15,6 @@ namespace net = boost::asio;
 
 namespace {
 
-std::chrono::steady_clock::duration Seconds(double s) {
-  return std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-      std::chrono::duration<double>(s));
-}
-
 // Oversized uploads are drained at most this far (and for at most 5 s) before closing.
 constexpr size_t kDrainBudget = 256u << 20;
 
@@ -36,7 +31,7 @@ void HttpSession::Start() {
 void HttpSession::DoRead() {
   parser_.emplace();
   parser_->body_limit(static_cast<std::uint64_t>(shared_->max_body_bytes));
-  stream_.expires_after(Seconds(shared_->idle_timeout_s));
+  stream_.expires_after(shared_->idle_timeout());
   http::async_read(stream_, buffer_, *parser_,
                    beast::bind_front_handler(&HttpSession::OnRead, shared_from_this()));
 }
@@ -96,7 +91,7 @@ void HttpSession::Send(Response response, const std::string& label, bool drain) 
   if (shared_->stopping.load()) response.keep_alive(false);
   const bool close = drain || response.need_eof();
   response_ = std::make_shared<Response>(std::move(response));
-  stream_.expires_after(Seconds(shared_->idle_timeout_s));
+  stream_.expires_after(shared_->idle_timeout());
   http::async_write(stream_, *response_,
                     [self = shared_from_this(), close, drain](beast::error_code ec, size_t n) {
                       self->OnWrite(close, drain, ec, n);

@@ -9,6 +9,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -25,6 +26,10 @@ struct SessionShared {
   WorkerPool* pool = nullptr;
   int64_t max_body_bytes = 0;
   double idle_timeout_s = 30.0;
+  std::chrono::steady_clock::duration idle_timeout() const {
+    return std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+        std::chrono::duration<double>(idle_timeout_s));
+  }
   // Set once shutdown begins: responses then close their connection.
   std::atomic<bool> stopping{false};
   // Requests read but not yet answered; shutdown waits for this to reach 0.

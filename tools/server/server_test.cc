@@ -17,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "server_test_util.h"
 #include "voxface/voxface.h"
 
 namespace voxface::server {
@@ -81,17 +82,10 @@ std::string Multipart(const std::string& audio, const std::string& boundary) {
          audio + "\r\n--" + boundary + "--\r\n";
 }
 
-ServerConfig TestConfig() {
-  ServerConfig config;
-  config.port = 0;
-  config.workers = 2;
-  return config;
-}
+using test_util::TestConfig;
 
 std::unique_ptr<Server> StartOrDie(const ServerConfig& config) {
-  auto server = Server::Start(config);
-  EXPECT_TRUE(server.ok()) << server.status().message();
-  return server.ok() ? std::move(*server) : nullptr;
+  return test_util::StartServer(config, /*wait_ready=*/false);
 }
 
 // Polls /readyz for at most 30 s.

@@ -12,11 +12,6 @@ namespace websocket = beast::websocket;
 
 namespace {
 
-std::chrono::steady_clock::duration Seconds(double s) {
-  return std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-      std::chrono::duration<double>(s));
-}
-
 // The close code that goes with an error code: retry later, our fault, or the client's.
 websocket::close_code CloseCodeFor(std::string_view code) {
   if (code == "busy" || code == "queue_full") return websocket::close_code::try_again_later;
@@ -42,7 +37,7 @@ void WsSession::Run(Request upgrade) {
   ws_.next_layer().expires_never();
   websocket::stream_base::timeout timeout;
   timeout.handshake_timeout = std::chrono::seconds(30);
-  timeout.idle_timeout = Seconds(shared_->idle_timeout_s);
+  timeout.idle_timeout = shared_->idle_timeout();
   // Pings at half the idle timeout keep a client that is waiting for frames connected.
   timeout.keep_alive_pings = true;
   ws_.set_option(timeout);

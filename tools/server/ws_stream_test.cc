@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "server.h"
+#include "server_test_util.h"
 #include "voxface/voxface.h"
 
 namespace voxface::server {
@@ -109,23 +110,10 @@ void SendUneven(Client* client, const std::string& pcm) {
 const std::string kStartS16 = R"({"type":"start","sample_rate":16000,"encoding":"s16le",)"
                               R"("channels":1,"fps":60,"seed":0)";
 
-ServerConfig TestConfig() {
-  ServerConfig config;
-  config.port = 0;
-  config.workers = 2;
-  return config;
-}
+using test_util::TestConfig;
 
-// A started server whose default engine has loaded (nullptr on failure).
 std::unique_ptr<Server> StartReady(const ServerConfig& config) {
-  auto server = Server::Start(config);
-  EXPECT_TRUE(server.ok()) << server.status().message();
-  if (!server.ok()) return nullptr;
-  for (int i = 0; i < 300 && !(*server)->ready(); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  EXPECT_TRUE((*server)->ready());
-  return std::move(*server);
+  return test_util::StartServer(config, /*wait_ready=*/true);
 }
 
 class WsStreamTest : public ::testing::Test {
