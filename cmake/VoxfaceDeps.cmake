@@ -23,3 +23,13 @@ target_include_directories(voxface_dep_pocketsphinx SYSTEM INTERFACE
 target_link_libraries(voxface_dep_pocketsphinx INTERFACE ${POCKETSPHINX_LIBRARIES})
 set(VOXFACE_PS_MODEL_DIR "/usr/share/pocketsphinx/model/en-us" CACHE PATH
     "PocketSphinx en-us model folder (en-us/, en-us.lm.bin, cmudict-en-us.dict)")
+
+# nn runtime: ONNX files are read with Debian's libonnx protobuf classes; GEMM goes to OpenBLAS.
+# Both stay behind src/nn (onnx_loader.cc, blas.cc).
+find_package(Protobuf REQUIRED)
+find_package(ONNX REQUIRED CONFIG)
+add_library(voxface_dep_onnx INTERFACE)
+target_link_libraries(voxface_dep_onnx INTERFACE onnx_proto protobuf::libprotobuf)
+pkg_check_modules(OPENBLAS REQUIRED IMPORTED_TARGET openblas)
+add_library(voxface_dep_blas INTERFACE)
+target_link_libraries(voxface_dep_blas INTERFACE PkgConfig::OPENBLAS)

@@ -9,8 +9,12 @@ core=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libsndfile1-dev libsoxr-dev
   libpocketsphinx-dev libsphinxbase-dev pocketsphinx-en-us
-  nlohmann-json3-dev libcli11-dev libboost-dev
+  nlohmann-json3-dev libcli11-dev libboost-dev libssl-dev
   python3-dev python3-numpy pybind11-dev python3-pytest
+  # nn runtime: ONNX protobuf loader, BLAS; python3-onnx generates ONNX's conformance node tests.
+  libonnx-dev libprotobuf-dev protobuf-compiler libopenblas-dev python3-onnx
+  # FastAPI example and the browser test of the web page (headless Chromium).
+  python3-fastapi python3-httpx python3-multipart chromium
   # Dev-set and training tools only (separate programs; espeak-ng is GPL and never linked
   # into the library, CLI, server or Python module).
   espeak-ng libespeak-ng-dev flite flite1-dev
@@ -24,6 +28,12 @@ for p in "${core[@]}"; do
     missing+=("$p")
   fi
 done
+
+# The web page (web/) is bundled with npm. Machines that already have Node.js from elsewhere
+# keep it; otherwise Debian's nodejs and npm are installed.
+if ! command -v npm >/dev/null 2>&1; then
+  missing+=(nodejs npm)
+fi
 
 if ((${#missing[@]} == 0)); then
   echo "install-deps: all ${#core[@]} packages present"

@@ -35,3 +35,15 @@ def test_decode_pcm(clip):
         voxface.decode_pcm(b"\x00\x00\x00", 16000, "s16le")
     with pytest.raises(voxface.InvalidArgumentError):
         voxface.decode_pcm(b"\x00\x00", 16000, "u8")
+
+
+def test_max_duration_stops_decoding(clip_path):
+    # The clip is ~3 s: a 1 s limit must refuse it (and a larger one accept it).
+    with open(clip_path, "rb") as f:
+        data = f.read()
+    with pytest.raises(voxface.OutOfRangeError):
+        voxface.decode_audio(data, max_duration_s=1.0)
+    with pytest.raises(voxface.OutOfRangeError):
+        voxface.load_audio(clip_path, max_duration_s=1.0)
+    samples, rate = voxface.decode_audio(data, max_duration_s=60.0)
+    assert rate == 16000 and samples.size > 16000

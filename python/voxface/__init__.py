@@ -63,18 +63,19 @@ __all__ = [
 ]
 
 
-def load_audio(path: PathLike) -> Tuple[np.ndarray, int]:
+def load_audio(path: PathLike, max_duration_s: float = 7200.0) -> Tuple[np.ndarray, int]:
     """Decodes an audio file (WAV, FLAC, Ogg, Opus, MP3, ...) at any rate and channel count.
 
     Returns (float32 samples, 16000): mono, resampled to 16 kHz. Raises NotFoundError,
-    UnsupportedError, CorruptDataError (also for NaN/Inf), OutOfRangeError (over 2 h).
+    UnsupportedError, CorruptDataError (also for NaN/Inf), OutOfRangeError (longer than
+    max_duration_s; decoding stops there rather than reading the whole file).
     """
-    return _voxface.load_audio(os.fspath(path))
+    return _voxface.load_audio(os.fspath(path), max_duration_s)
 
 
-def decode_audio(data: Any) -> Tuple[np.ndarray, int]:
+def decode_audio(data: Any, max_duration_s: float = 7200.0) -> Tuple[np.ndarray, int]:
     """Like load_audio, from an encoded file held in memory (bytes-like)."""
-    return _voxface.decode_audio(data)
+    return _voxface.decode_audio(data, max_duration_s)
 
 
 def decode_pcm(data: Any, sample_rate: int, encoding: str = "s16le",

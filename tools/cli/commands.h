@@ -4,6 +4,7 @@
 #ifndef VOXFACE_TOOLS_CLI_COMMANDS_H_
 #define VOXFACE_TOOLS_CLI_COMMANDS_H_
 
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -57,6 +58,10 @@ inline int RunServe(ServeArgs args) {
   if (!engine.ok()) return Fail(engine.status());
   args.config.engine = *engine;
   args.config.engine.audio.max_duration_s = args.config.max_duration_s;
+  // Keys come from the environment, never a flag, so they do not show in `ps`.
+  if (const char* keys = std::getenv("VOXFACE_API_KEYS"); keys != nullptr) {
+    args.config.api_keys = keys;
+  }
   return server::RunServer(args.config);
 }
 

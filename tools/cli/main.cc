@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // voxface: speech audio in, ARKit-52 facial animation out.
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include "commands.h"
+#include "config_file.h"
 
 int main(int argc, char** argv) {
   using namespace voxface::cli;
@@ -61,6 +64,8 @@ int main(int argc, char** argv) {
   {
     // The one place where serve flags become ServerConfig fields.
     voxface::server::ServerConfig& c = serve.config;
+    // A flag given twice (config file, then command line) takes the last value.
+    sv->option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
     sv->add_option("--host", c.host, "Address to bind (IP)")->capture_default_str();
     sv->add_option("--port", c.port, "TCP port (0: any free port)")->capture_default_str();
     sv->add_option("--workers", c.workers, "Threads running inference")->capture_default_str();
@@ -76,18 +81,45 @@ int main(int argc, char** argv) {
     sv->add_option("--engine-cache", c.engine_cache_size,
                    "Engines kept for distinct fps/seed/emotion requests")
         ->capture_default_str();
+    sv->add_option("--web-dir", c.web_dir, "Web page served at / (built bundle; \"\": no page)")
+        ->capture_default_str();
+    sv->add_option("--idle-timeout", c.idle_timeout_s, "Close connections idle this long (s)")
+        ->capture_default_str();
+    sv->add_option("--shutdown-grace", c.shutdown_grace_s,
+                   "On SIGTERM, let in-flight work finish for this long (s)")
+        ->capture_default_str();
+    sv->add_option("--api-keys", c.api_keys_file,
+                   "File of API keys (one per line, or sha256:<hex>); also VOXFACE_API_KEYS")
+        ->check(CLI::ExistingFile);
+    sv->add_option("--rate-limit", c.rate_limit_per_s,
+                   "Requests/s per client address on /v1/* and /process-audio (0: off), else 429")
+        ->capture_default_str();
+    sv->add_option("--rate-burst", c.rate_limit_burst, "Burst allowed above --rate-limit")
+        ->capture_default_str();
+    // Expanded into flags before parsing (config_file.h); declared here for --help.
+    std::string config_file;
+    sv->add_option("--config", config_file,
+                   "Read these options from a file: 'port = 9000' lines (TOML/INI); flags win");
     EngineFlags& e = serve.engine;
     sv->add_option("--fps", e.fps, "Default frame rate (requests: ?fps=)")->capture_default_str();
     sv->add_option("--seed", e.seed, "Default seed (requests: ?seed=)")->capture_default_str();
-    sv->add_option("--emotion", e.emotions, "Default emotion, repeatable: --emotion joy=0.6");
+    sv->add_option("--emotion", e.emotions, "Default emotion, repeatable: --emotion joy=0.6")
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
     sv->add_option("--analyzer", e.analyzer, "Speech analyser")->capture_default_str();
     sv->add_option("--model-dir", e.model_dir, "PocketSphinx en-us model folder");
     sv->add_option("--poses", e.poses, "Viseme pose library (JSON)");
     sv->add_flag("--no-upper-face", e.no_upper_face, "No blinks, gaze, brows or idle motion");
   }
 
+  auto expanded = ExpandConfigFiles(argc, argv, app, {"serve"});
+  if (!expanded.ok()) {
+    std::cerr << "voxface: " << expanded.status().message() << "\n";
+    return 2;
+  }
+  std::vector<char*> args;
+  for (std::string& arg : *expanded) args.push_back(arg.data());
   try {
-    app.parse(argc, argv);
+    app.parse(static_cast<int>(args.size()), args.data());
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {

@@ -6,6 +6,7 @@
 #include <boost/beast/websocket/rfc6455.hpp>
 #include <chrono>
 
+#include "admission.h"
 #include "ws_session.h"
 
 namespace voxface::server {
@@ -24,6 +25,9 @@ HttpSession::HttpSession(net::ip::tcp::socket&& socket, SessionShared* shared)
     : stream_(std::move(socket)), shared_(shared) {}
 
 void HttpSession::Start() {
+  boost::system::error_code ec;
+  auto endpoint = stream_.socket().remote_endpoint(ec);
+  if (!ec) client_ = endpoint.address().to_string();
   // Run on the session's strand, as every later handler does.
   net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->DoRead(); });
 }
@@ -37,6 +41,7 @@ void HttpSession::DoRead() {
 }
 
 void HttpSession::OnRead(beast::error_code ec, size_t) {
+  request_start_ = std::chrono::steady_clock::now();
   if (ec == http::error::body_limit) {
     // Beast stops at the header when Content-Length is too big, so nothing large was buffered.
     const auto& header = parser_->get();
@@ -59,15 +64,19 @@ void HttpSession::OnRead(beast::error_code ec, size_t) {
 
   // A request may wait for a worker far longer than the idle timeout.
   stream_.expires_never();
-  if (beast::websocket::is_upgrade(parser_->get()) &&
-      MatchRoute(parser_->get().method(), ToStd(parser_->get().target())).route == Route::kStream) {
+  RouteMatch match = MatchRoute(parser_->get().method(), ToStd(parser_->get().target()));
+  if (auto refusal = Admit(match, parser_->get(), client_, shared_->routes)) {
+    shared_->in_flight++;
+    Send(std::move(*refusal), match.label, false);
+    return;
+  }
+  if (beast::websocket::is_upgrade(parser_->get()) && match.route == Route::kStream) {
     // The connection becomes a WebSocket stream; this session ends here.
     std::make_shared<WsSession>(std::move(stream_), shared_)->Run(parser_->release());
     return;
   }
   auto request = std::make_shared<Request>(parser_->release());
   shared_->in_flight++;
-  RouteMatch match = MatchRoute(request->method(), ToStd(request->target()));
   if (!RunsOnWorker(match.route) || !match.method_allowed) {
     Send(HandleRequest(match, *request, shared_->routes), match.label, false);
     return;
@@ -80,14 +89,18 @@ void HttpSession::OnRead(beast::error_code ec, size_t) {
               });
   };
   if (!shared_->pool->TrySubmit(std::move(job))) {
-    Send(MakeError(request->version(), request->keep_alive(), http::status::service_unavailable,
-                   "queue_full", "the server is busy; retry later"),
-         match.label, false);
+    Response busy =
+        MakeError(request->version(), request->keep_alive(), http::status::service_unavailable,
+                  "queue_full", "the server is busy; retry later");
+    busy.set(http::field::retry_after, "1");
+    Send(std::move(busy), match.label, false);
   }
 }
 
 void HttpSession::Send(Response response, const std::string& label, bool drain) {
-  shared_->routes.metrics->RecordRequest(label, response.result_int());
+  shared_->routes.metrics->RecordRequest(
+      label, response.result_int(),
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - request_start_).count());
   if (shared_->stopping.load()) response.keep_alive(false);
   const bool close = drain || response.need_eof();
   response_ = std::make_shared<Response>(std::move(response));

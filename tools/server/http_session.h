@@ -62,6 +62,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   std::shared_ptr<Response> response_;  // Alive until its write completes.
   std::vector<char> drain_buffer_;
   SessionShared* shared_;
+  std::string client_;                                   // the peer's IP address, for rate limiting
+  std::chrono::steady_clock::time_point request_start_;  // when the current request was read
 };
 
 }  // namespace voxface::server

@@ -6,7 +6,9 @@
 #include <string_view>
 
 #include "multipart.h"
+#include "openapi.h"
 #include "query.h"
+#include "static_files.h"
 
 namespace voxface::server {
 namespace {
@@ -200,6 +202,8 @@ RouteMatch MatchRoute(http::verb method, std::string_view target) {
       {"/healthz", Route::kHealthz, http::verb::get},
       {"/readyz", Route::kReadyz, http::verb::get},
       {"/metrics", Route::kMetrics, http::verb::get},
+      {"/openapi.json", Route::kOpenApi, http::verb::get},
+      {"/", Route::kWebPage, http::verb::get},
   };
   std::string_view path = SplitTarget(target).first;
   for (const Entry& e : kRoutes) {
@@ -217,6 +221,13 @@ RouteMatch MatchRoute(http::verb method, std::string_view target) {
 Response HandleRequest(const RouteMatch& match, const Request& request, const RouteContext& ctx) {
   const unsigned v = request.version();
   const bool ka = request.keep_alive();
+  const StaticFile* web_file = ctx.web_files != nullptr && request.method() == http::verb::get
+                                   ? ctx.web_files->Find(SplitTarget(ToStd(request.target())).first)
+                                   : nullptr;
+  // The page's other files have no route of their own; they are looked up only here, in memory.
+  if (match.route == Route::kNotFound && web_file != nullptr) {
+    return MakeStaticResponse(*web_file, request);
+  }
   if (match.route == Route::kNotFound) {
     return MakeError(v, ka, http::status::not_found, "not_found",
                      "no route " + std::string(SplitTarget(ToStd(request.target())).first));
@@ -247,6 +258,12 @@ Response HandleRequest(const RouteMatch& match, const Request& request, const Ro
     case Route::kMetrics:
       return MakeResponse(v, ka, http::status::ok, "text/plain; version=0.0.4",
                           ctx.metrics->RenderPrometheus());
+    case Route::kOpenApi:
+      return MakeResponse(v, ka, http::status::ok, "application/json", OpenApiJson());
+    case Route::kWebPage:
+      if (web_file != nullptr) return MakeStaticResponse(*web_file, request);
+      return MakeError(v, ka, http::status::not_found, "not_found",
+                       "the web page is disabled (--web-dir is empty)");
     default:
       return MakeError(v, ka, http::status::not_found, "not_found", "no such route");
   }

@@ -21,6 +21,8 @@ enum class Route {
   kHealthz,
   kReadyz,
   kMetrics,
+  kOpenApi,
+  kWebPage,  // GET /: the web page; its other files are looked up when no route matches.
   kNotFound
 };
 
@@ -40,12 +42,21 @@ inline bool RunsOnWorker(Route route) {
   return route == Route::kAnimate || route == Route::kProcessAudio;
 }
 
+class ApiKeys;
+class RateLimiter;
+class StaticFiles;
+
 // What handlers share. Everything here is thread-safe.
 struct RouteContext {
   const ServerConfig* config = nullptr;
   EngineCache* engines = nullptr;
   Metrics* metrics = nullptr;
   const std::atomic<bool>* ready = nullptr;
+  // Null when the server runs without keys / without a rate limit.
+  const ApiKeys* api_keys = nullptr;
+  RateLimiter* rate_limiter = nullptr;
+  // The web page's files (ServerConfig::web_dir); null serves none.
+  const StaticFiles* web_files = nullptr;
 };
 
 // Answers one request (any route, including 404/405).

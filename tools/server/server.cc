@@ -15,9 +15,12 @@
 #include <thread>
 #include <vector>
 
+#include "admission.h"
+#include "api_keys.h"
 #include "engine_cache.h"
 #include "http_session.h"
 #include "metrics.h"
+#include "static_files.h"
 #include "worker_pool.h"
 
 namespace voxface::server {
@@ -35,8 +38,16 @@ class ServerImpl : public Server {
         shutdown_timer_(ioc_),
         engines_(config.engine, config.engine_cache_size),
         pool_(config.workers, config.max_queue),
-        metrics_([this] { return pool_.queued(); }) {
+        metrics_(Metrics::Gauges{[this] { return int64_t{pool_.queued()}; },
+                                 [this] { return int64_t{shared_.streams->load()}; }}) {
     shared_.routes = RouteContext{&config_, &engines_, &metrics_, &ready_};
+    shared_.routes.api_keys = &api_keys_;
+    shared_.routes.web_files = &web_files_;
+    if (config.rate_limit_per_s > 0) {
+      rate_limiter_ =
+          std::make_unique<RateLimiter>(config.rate_limit_per_s, config.rate_limit_burst);
+      shared_.routes.rate_limiter = rate_limiter_.get();
+    }
     shared_.pool = &pool_;
     shared_.max_body_bytes = config.max_body_bytes();
     shared_.idle_timeout_s = config.idle_timeout_s;
@@ -48,6 +59,30 @@ class ServerImpl : public Server {
     Shutdown();
     Wait();
   }
+
+  // Reads the page once, here, so that requests never touch the file system.
+  Status LoadWebFiles() {
+    VF_ASSIGN_OR_RETURN(web_files_, StaticFiles::Load(config_.web_dir));
+    if (web_files_.placeholder()) {
+      std::cerr << "voxface serve: no web page in " << config_.web_dir
+                << " (not built?); / explains how to build it\n";
+    }
+    return Status::Ok();
+  }
+
+  Status LoadKeys() {
+    if (!config_.api_keys_file.empty()) {
+      VF_ASSIGN_OR_RETURN(ApiKeys from_file, ApiKeys::FromFile(config_.api_keys_file));
+      api_keys_.Merge(from_file);
+    }
+    if (!config_.api_keys.empty()) {
+      VF_ASSIGN_OR_RETURN(ApiKeys listed, ApiKeys::FromList(config_.api_keys));
+      api_keys_.Merge(listed);
+    }
+    return Status::Ok();
+  }
+
+  bool keys_enabled() const { return api_keys_.enabled(); }
 
   Status Bind() {
     boost::system::error_code ec;
@@ -145,6 +180,9 @@ class ServerImpl : public Server {
   EngineCache engines_;
   WorkerPool pool_;
   Metrics metrics_;
+  ApiKeys api_keys_;
+  StaticFiles web_files_;
+  std::unique_ptr<RateLimiter> rate_limiter_;
   SessionShared shared_;
   std::atomic<bool> ready_{false};
   std::atomic<bool> shutdown_requested_{false};
@@ -159,6 +197,8 @@ class ServerImpl : public Server {
 Result<std::unique_ptr<Server>> Server::Start(const ServerConfig& config) {
   VF_RETURN_IF_ERROR(config.Validate());
   auto server = std::make_unique<ServerImpl>(config);
+  VF_RETURN_IF_ERROR(server->LoadKeys());
+  VF_RETURN_IF_ERROR(server->LoadWebFiles());
   VF_RETURN_IF_ERROR(server->Bind());
   server->Run();
   return std::unique_ptr<Server>(std::move(server));

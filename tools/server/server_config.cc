@@ -42,6 +42,14 @@ Status ServerConfig::Validate() const {
     return Status::InvalidArgument("engine cache size must be in [1, 64], got " +
                                    std::to_string(engine_cache_size));
   }
+  if (!(rate_limit_per_s >= 0 && rate_limit_per_s <= 1e6)) {
+    return Status::InvalidArgument("--rate-limit must be in [0, 1e6] requests/s, got " +
+                                   std::to_string(rate_limit_per_s));
+  }
+  if (rate_limit_burst < 1 || rate_limit_burst > 100000) {
+    return Status::InvalidArgument("--rate-burst must be in [1, 100000], got " +
+                                   std::to_string(rate_limit_burst));
+  }
   return engine.Validate();
 }
 

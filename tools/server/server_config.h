@@ -11,6 +11,10 @@
 
 namespace voxface::server {
 
+// The page bundle of this build, <build>/web/dist (CMake's VOXFACE_WEB_DIR; defined in
+// static_files.cc), or "" for a binary compiled without one.
+const char* DefaultWebDir();
+
 struct ServerConfig {
   // Address to bind. Loopback by default: exposing the server is an explicit choice.
   std::string host = "127.0.0.1";
@@ -34,10 +38,23 @@ struct ServerConfig {
   int max_streams = 16;
   // Largest WebSocket message (bytes); a bigger one closes the stream with code 1009.
   int64_t max_ws_message_bytes = 1 << 20;
+  // API keys (Authorization: Bearer KEY): a file with one key (or "sha256:<hex>") per line, and
+  // keys given directly, comma-separated (the CLI fills this from VOXFACE_API_KEYS, never from a
+  // flag, so keys do not show in `ps`). Both empty: no keys needed.
+  std::string api_keys_file;
+  std::string api_keys;
+  // Requests a second per client address on the animation and stream routes (0: no limit);
+  // beyond it, 429 with Retry-After. Bursts of up to rate_limit_burst are allowed.
+  double rate_limit_per_s = 0.0;
+  int rate_limit_burst = 10;
   // Engines kept for distinct (fps, seed, emotion) requests; least recently used goes first.
   int engine_cache_size = 8;
   // Defaults for requests that do not override them, and the analyser settings.
   EngineConfig engine;
+  // The web page served at / (read into memory at start). Default: this build's bundle,
+  // DefaultWebDir(); a folder without index.html gives a page saying how to build it; "" serves
+  // no page at all.
+  std::string web_dir = DefaultWebDir();
 
   Status Validate() const;
   int64_t max_body_bytes() const { return static_cast<int64_t>(max_body_mb * 1024 * 1024); }

@@ -31,50 +31,6 @@ using tcp = net::ip::tcp;
 constexpr char kWav[] = VOXFACE_TEST_DATA_DIR "/flite_slt_book.wav";
 constexpr int kWavFrames = 178;
 
-struct Reply {
-  int status = 0;  // 0: the exchange failed (see error).
-  std::string content_type;
-  std::string body;
-  std::string error;
-};
-
-// One request on a fresh connection. Reads time out after 20 s so a server bug cannot hang
-// the test run.
-Reply Fetch(int port, http::verb method, const std::string& target, std::string body = "",
-            const std::string& content_type = "") {
-  Reply reply;
-  try {
-    net::io_context ioc;
-    tcp::socket socket(ioc);
-    socket.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
-    timeval tv{20, 0};
-    setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-    http::request<http::string_body> req{method, target, 11};
-    req.set(http::field::host, "127.0.0.1");
-    if (!content_type.empty()) req.set(http::field::content_type, content_type);
-    req.body() = std::move(body);
-    req.prepare_payload();
-    http::write(socket, req);
-    beast::flat_buffer buffer;
-    http::response_parser<http::string_body> parser;
-    parser.body_limit(64u << 20);
-    http::read(socket, buffer, parser);
-    reply.status = parser.get().result_int();
-    reply.content_type = std::string(parser.get()[http::field::content_type]);
-    reply.body = parser.get().body();
-  } catch (const std::exception& e) {
-    reply.error = e.what();
-  }
-  return reply;
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
 std::string Multipart(const std::string& audio, const std::string& boundary) {
   return "--" + boundary +
          "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.wav\"\r\n"
@@ -82,6 +38,10 @@ std::string Multipart(const std::string& audio, const std::string& boundary) {
          audio + "\r\n--" + boundary + "--\r\n";
 }
 
+using test_util::ErrorCode;
+using test_util::Fetch;
+using test_util::ReadFile;
+using test_util::Reply;
 using test_util::TestConfig;
 
 std::unique_ptr<Server> StartOrDie(const ServerConfig& config) {
@@ -95,14 +55,6 @@ bool WaitReady(int port) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   return false;
-}
-
-std::string ErrorCode(const Reply& reply) {
-  auto json = nlohmann::json::parse(reply.body, nullptr, false);
-  if (json.is_discarded() || !json.contains("error"))
-    return "(not a JSON error: " + reply.body + ")";
-  EXPECT_TRUE(json["error"]["message"].is_string());
-  return json["error"]["code"].get<std::string>();
 }
 
 class ServerTest : public ::testing::Test {

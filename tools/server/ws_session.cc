@@ -160,6 +160,7 @@ void WsSession::OnAudio(const void* data, size_t size) {
 
 void WsSession::OnEnd() {
   state_ = State::kFinishing;
+  end_received_ = std::chrono::steady_clock::now();
   shared_->in_flight++;  // Graceful shutdown waits for the frames.
   auto job = [self = shared_from_this(), stream = std::shared_ptr<Stream>(std::move(stream_))] {
     const auto begin = std::chrono::steady_clock::now();
@@ -191,6 +192,8 @@ void WsSession::OnFinished(Result<Track> track, double elapsed_s) {
     }
   }
   Send(StreamEndMessage(*track), /*binary=*/false);
+  shared_->routes.metrics->RecordStreamFinish(
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - end_received_).count());
   state_ = State::kDone;
   ReleaseSlot();
   CloseWhenSent(websocket::close_code::normal);

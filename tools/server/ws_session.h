@@ -61,6 +61,7 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   StreamStart start_;
   std::unique_ptr<Stream> stream_;
   int64_t bytes_pushed_ = 0;
+  std::chrono::steady_clock::time_point end_received_;  // when {"type":"end"} arrived
   int64_t max_bytes_ = 0;
   std::deque<Outgoing> outgoing_;
   bool writing_ = false;
