@@ -125,16 +125,7 @@ void* FakeKernelContext::Scratch(size_t bytes) {
 }
 
 Result<std::unique_ptr<OpKernel>> MakeKernel(const NodeInfo& node) {
-  static const OpRegistry* registry = [] {
-    auto* r = new OpRegistry();
-    RegisterMatMulOps(*r);
-    RegisterConvOps(*r);
-    RegisterRnnOps(*r);
-    RegisterNormOps(*r);
-    RegisterReduceOps(*r);
-    RegisterPoolOps(*r);
-    return r;
-  }();
+  const OpRegistry* registry = &OpRegistry::Default();
   const KernelFactory* factory = registry->Find(node.op_type, node.opset);
   if (factory == nullptr) {
     return Status::NotFound("no kernel for " + node.op_type + " at opset " +
