@@ -142,5 +142,51 @@ TEST_F(CliTest, BadInputGivesOneLineError) {
   EXPECT_EQ(bad_format.code, 1);
 }
 
+// Folders, a manifest and --jobs: outputs mirror the folder, a second run skips what is done, a
+// newer input is redone, and one bad file fails the run without stopping the others.
+TEST_F(CliTest, BatchModeMirrorsFoldersAndResumes) {
+  fs::create_directories(dir_ / "in" / "sub");
+  fs::copy_file(kClip, dir_ / "in" / "a.wav");
+  fs::copy_file(kClip, dir_ / "in" / "sub" / "b.wav");
+  std::ofstream(Path("in/a.txt")) << "Please bring me the blue book. Maybe tomorrow.";
+  CliRun first = RunCli("animate " + Path("in") + " -o " + Path("out") + " --transcripts -j 2");
+  ASSERT_EQ(first.code, 0) << first.out;
+  EXPECT_NE(first.out.find("2 items: 2 animated, 0 up to date, 0 failed"), std::string::npos)
+      << first.out;
+  ASSERT_TRUE(fs::exists(Path("out/a.json")));
+  ASSERT_TRUE(fs::exists(Path("out/sub/b.json")));
+  auto a = LoadTrackFile(Path("out/a.json"));
+  ASSERT_TRUE(a.ok());
+  // The transcript beside it was used: every word of it is in the track.
+  std::string words;
+  for (const auto& w : a->words) words += w.word + " ";
+  EXPECT_NE(words.find("maybe tomorrow"), std::string::npos) << words;
+  for (const auto& entry : fs::recursive_directory_iterator(dir_ / "out")) {
+    EXPECT_EQ(entry.path().string().find(".part"), std::string::npos) << entry.path();
+  }
+
+  CliRun again = RunCli("animate " + Path("in") + " -o " + Path("out") + " --transcripts");
+  ASSERT_EQ(again.code, 0) << again.out;
+  EXPECT_NE(again.out.find("0 animated, 2 up to date"), std::string::npos) << again.out;
+  fs::last_write_time(Path("in/sub/b.wav"),
+                      fs::file_time_type::clock::now() + std::chrono::hours(1));
+  CliRun touched = RunCli("animate " + Path("in") + " -o " + Path("out"));
+  EXPECT_NE(touched.out.find("1 animated, 1 up to date"), std::string::npos) << touched.out;
+
+  WriteBytes("in/broken.wav", "RIFF garbage");
+  std::ofstream(Path("list.tsv")) << "# clips\nin/a.wav\tin/a.txt\nin/broken.wav\n";
+  CliRun manifest =
+      RunCli("animate --manifest " + Path("list.tsv") + " -o " + Path("m") + " -f csv");
+  EXPECT_EQ(manifest.code, 1) << manifest.out;
+  EXPECT_NE(manifest.out.find("broken.wav"), std::string::npos) << manifest.out;
+  EXPECT_NE(manifest.out.find("1 animated, 0 up to date, 1 failed"), std::string::npos)
+      << manifest.out;
+  EXPECT_TRUE(fs::exists(Path("m/in/a.csv")));
+
+  CliRun clash = RunCli("animate " + Path("in") + " " + Path("in/a.wav") + " -o " + Path("c"));
+  EXPECT_EQ(clash.code, 1);
+  EXPECT_NE(clash.out.find("would both write"), std::string::npos) << clash.out;
+}
+
 }  // namespace
 }  // namespace voxface

@@ -8,7 +8,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
-#include <set>
+
+#include "batch.h"
 
 namespace voxface::cli {
 namespace fs = std::filesystem;
@@ -42,18 +43,6 @@ Result<ExportFormat> ChooseFormat(const std::string& format, const std::string& 
   return ExportFormat::kJson;
 }
 
-const char* Extension(ExportFormat f) {
-  switch (f) {
-    case ExportFormat::kJson:
-      return ".json";
-    case ExportFormat::kCsv:
-      return ".csv";
-    case ExportFormat::kTsv:
-      return ".tsv";
-  }
-  return ".json";
-}
-
 }  // namespace
 
 int RunAnimate(const AnimateArgs& args) {
@@ -61,31 +50,34 @@ int RunAnimate(const AnimateArgs& args) {
   if (!config.ok()) return Fail(config.status());
   auto text = ReadTranscript(args.text, args.text_file);
   if (!text.ok()) return Fail(text.status());
-  const bool many = args.inputs.size() > 1;
+  std::error_code ec;
+  const bool many =
+      args.inputs.size() != 1 || !args.manifest.empty() || fs::is_directory(args.inputs[0], ec);
   if (many && !text->empty()) {
-    return Fail(Status::InvalidArgument("--text applies to one input; animate clips one by one"));
-  }
-  std::string out_dir;
-  if (many) {
-    out_dir = args.output.empty() ? "out" : args.output;
-    std::error_code ec;
-    fs::create_directories(out_dir, ec);
-    if (ec) return Fail(Status::IoError("cannot create output folder '" + out_dir + "'"));
-  }
-  if (many) {
-    // Outputs are named after the input's stem; two inputs with one stem would overwrite.
-    std::set<std::string> stems;
-    for (const auto& input : args.inputs) {
-      if (!stems.insert(fs::path(input).stem().string()).second) {
-        return Fail(Status::InvalidArgument("two inputs are named '" +
-                                            fs::path(input).stem().string() +
-                                            "': their outputs would overwrite each other; "
-                                            "rename one or animate them separately"));
-      }
-    }
+    return Fail(Status::InvalidArgument(
+        "--text applies to one input; for many, put <name>.txt beside each and pass "
+        "--transcripts, or list transcripts in a --manifest"));
   }
   auto format = ChooseFormat(args.format, many ? "" : args.output);
   if (!format.ok()) return Fail(format.status());
+  if (many) {
+    BatchOptions batch;
+    batch.inputs = args.inputs;
+    batch.manifest = args.manifest;
+    batch.out_dir = args.output.empty() ? "out" : args.output;
+    batch.format = *format;
+    batch.transcripts = args.transcripts;
+    batch.overwrite = args.overwrite;
+    batch.jobs = args.jobs;
+    batch.quiet = args.quiet;
+    auto items = PlanBatch(batch);
+    if (!items.ok()) return Fail(items.status());
+    // Each job holds one decoder of the shared engine at a time.
+    config->analyzer.max_parallel = std::max(config->analyzer.max_parallel, args.jobs);
+    auto engine = Engine::Create(*config);
+    if (!engine.ok()) return Fail(engine.status());
+    return RunBatch(**engine, *items, batch).failed ? 1 : 0;
+  }
   auto engine = Engine::Create(*config);
   if (!engine.ok()) return Fail(engine.status());
 
@@ -110,7 +102,6 @@ int RunAnimate(const AnimateArgs& args) {
     double elapsed = Seconds(start);
     std::string body = ExportTrack(*track, *format);
     std::string dest = args.output;
-    if (many) dest = (fs::path(out_dir) / fs::path(input).stem()).string() + Extension(*format);
     if (dest.empty() || dest == "-") {
       std::cout << body;
     } else if (Status s = WriteTextFile(dest, body); !s.ok()) {

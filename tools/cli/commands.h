@@ -19,6 +19,11 @@ struct AnimateArgs {
   std::string format;  // json | csv | tsv; "" = from the output extension, else json.
   std::string text, text_file;
   bool quiet = false;
+  // Batch mode (several inputs, a folder, or a manifest): see batch.h.
+  std::string manifest;
+  int jobs = 1;
+  bool transcripts = false;
+  bool overwrite = false;
   EngineFlags engine;
 };
 

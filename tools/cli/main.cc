@@ -15,9 +15,20 @@ int main(int argc, char** argv) {
 
   AnimateArgs animate;
   auto* a = app.add_subcommand("animate", "Animate audio files (WAV, FLAC, Ogg, Opus, MP3)");
-  a->add_option("inputs", animate.inputs, "Audio files")->required()->check(CLI::ExistingFile);
+  a->add_option("inputs", animate.inputs, "Audio files or folders (searched recursively)")
+      ->check(CLI::ExistingPath);
   a->add_option("-o,--output", animate.output,
-                "Output file (one input; default stdout) or folder (several inputs; default out/)");
+                "Output file (one input; default stdout) or folder (several inputs, folders or "
+                "--manifest; default out/)");
+  a->add_option("--manifest", animate.manifest,
+                "File listing inputs, one per line: audio[<TAB>transcript.txt]")
+      ->check(CLI::ExistingFile);
+  a->add_option("-j,--jobs", animate.jobs, "Inputs animated at once (batch mode)")
+      ->capture_default_str();
+  a->add_flag("--transcripts", animate.transcripts,
+              "Batch mode: use <name>.txt beside each audio file as its transcript");
+  a->add_flag("--overwrite", animate.overwrite,
+              "Batch mode: redo outputs that are already newer than their input");
   a->add_option("-f,--format", animate.format, "json | csv | tsv (default: from -o, else json)");
   a->add_option("--text", animate.text, "Transcript of the audio (more accurate phones)");
   a->add_option("--text-file", animate.text_file, "Transcript in a file");
