@@ -6,7 +6,7 @@ VOXFACE := $(BUILD)/bin/voxface
 CLIPS := $(wildcard examples/speech/*.wav examples/speech/*.flac examples/speech/*.ogg \
                     examples/speech/*.opus examples/speech/*.mp3)
 
-.PHONY: all deps configure build run test eval devset bench format clean
+.PHONY: all deps configure build run test eval devset bench fuzz fuzz-quick format clean
 
 all: build
 
@@ -46,8 +46,25 @@ eval: devset
 bench: build
 	$(BUILD)/bin/voxface_bench
 
+# libFuzzer targets (clang, AddressSanitizer + UBSan) in their own build tree; each runs for
+# FUZZ_SECONDS from its seed corpus in fuzz/corpus/. fuzz-quick: the targets CI runs.
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
+$(FUZZ_BUILD)/CMakeCache.txt:
+	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DVOXFACE_FUZZ=ON -DVOXFACE_BUILD_TESTS=OFF -DVOXFACE_BUILD_PYTHON=OFF \
+	  -DVOXFACE_BUILD_WEB=OFF -DVOXFACE_BUILD_DEVSET_TOOLS=OFF
+
+fuzz: deps $(FUZZ_BUILD)/CMakeCache.txt
+	cmake -S . -B $(FUZZ_BUILD) -DVOXFACE_FUZZ_SECONDS=$(FUZZ_SECONDS) >/dev/null
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz
+
+fuzz-quick: deps $(FUZZ_BUILD)/CMakeCache.txt
+	cmake -S . -B $(FUZZ_BUILD) -DVOXFACE_FUZZ_SECONDS=$(FUZZ_SECONDS) >/dev/null
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_quick
+
 format:
 	clang-format -i $$(git ls-files '*.cc' '*.h')
 
 clean:
-	rm -rf $(BUILD) out
+	rm -rf $(BUILD) $(FUZZ_BUILD) out

@@ -13,12 +13,16 @@ core=(
   python3-dev python3-numpy pybind11-dev python3-pytest
   # nn runtime: ONNX protobuf loader, BLAS; python3-onnx generates ONNX's conformance node tests.
   libonnx-dev libprotobuf-dev protobuf-compiler libopenblas-dev python3-onnx
+  libminizip-dev libeigen3-dev  # a2f: npz (zip) reading; Eigen for the blendshape solve and Kabsch.
   # FastAPI example and the browser test of the web page (headless Chromium).
   python3-fastapi python3-httpx python3-multipart chromium
+  # Fuzzing (make fuzz): clang with libFuzzer and the sanitizer runtimes.
+  clang libclang-rt-14-dev
   # Dev-set and training tools only (separate programs; espeak-ng is GPL and never linked
   # into the library, CLI, server or Python module).
   espeak-ng libespeak-ng-dev flite flite1-dev
   asterisk-core-sounds-en asterisk-core-sounds-en-g722 ffmpeg sox
+  asterisk-core-sounds-es asterisk-core-sounds-es-g722 asterisk-core-sounds-fr asterisk-core-sounds-fr-g722 asterisk-core-sounds-it asterisk-core-sounds-it-g722 asterisk-core-sounds-ru asterisk-core-sounds-ru-g722 festival festvox-us-slt-hts festvox-kallpc16k festvox-kdlpc16k wamerican wbritish wngerman wfrench wspanish witalian wportuguese wbrazilian wdutch wswedish wdanish wnorwegian wpolish wcatalan wbulgarian wukrainian wesperanto  # training corpus only (training/README.md)
 )
 
 missing=()

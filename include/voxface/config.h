@@ -51,6 +51,12 @@ struct EngineConfig {
   AudioOptions audio;
   AnalyzerConfig analyzer;
   AnimConfig anim;
+  // An NVIDIA Audio2Face-3D model.json (regression v2.3 / v2.3.1; see docs/a2f.md). When set,
+  // audio runs through that network, its post-processing and its blendshape solve instead of
+  // analysis + anim; anim.fps_hz and anim.emotion still apply. Empty (default): phonetic pipeline.
+  std::string model_path;
+  // Threads for the A2F network (nn::Session); 1 suits servers that parallelise requests.
+  int model_threads = 1;
 
   Status Validate() const;
 };

@@ -1,12 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
-// voxface/audio.h: decoding files, in-memory files and raw PCM to 16 kHz mono float32.
+// voxface/audio.h: decoding files, in-memory files and raw PCM to 16 kHz mono float32; and the
+// log-mel front end of the learned speech model (src/features/log_mel.h).
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <cmath>
+#include <memory>
 #include <string>
 #include <utility>
+#include <vector>
 
+#include "features/log_mel.h"
 #include "py_util.h"
 #include "status_util.h"
 #include "voxface/audio.h"
@@ -23,6 +28,29 @@ AudioOptions MakeOptions(double max_duration_s) {
 py::tuple AudioToTuple(Audio&& audio) {
   const int rate = audio.sample_rate_hz;
   return py::make_tuple(VectorToArray(std::move(audio.samples)), rate);
+}
+
+// (frames, 80) float32 log-mel features of 16 kHz mono float samples.
+py::array_t<float> LogMelOf(
+    const py::array_t<float, py::array::c_style | py::array::forcecast>& x) {
+  if (x.ndim() != 1) {
+    ThrowIfError(Status::InvalidArgument("log_mel needs 1-D (mono) samples, got " +
+                                         std::to_string(x.ndim()) + " dimensions"));
+  }
+  static const std::shared_ptr<const LogMel> kLogMel = Unwrap(LogMel::Create());
+  const float* data = x.data();
+  const auto n = static_cast<size_t>(x.shape(0));
+  std::vector<float> frames;
+  bool finite = true;
+  {
+    py::gil_scoped_release release;
+    for (size_t i = 0; i < n && finite; ++i) finite = std::isfinite(data[i]);
+    if (finite) frames = kLogMel->Compute(data, n);
+  }
+  if (!finite) ThrowIfError(Status::CorruptData("log_mel: samples contain NaN or Inf"));
+  const auto mels = static_cast<py::ssize_t>(kLogMel->num_mels());
+  py::array_t<float> flat = VectorToArray(std::move(frames));
+  return flat.reshape({flat.shape(0) / mels, mels});
 }
 
 }  // namespace
@@ -96,6 +124,11 @@ void BindAudio(py::module_& m) {
       py::arg("data"), py::arg("sample_rate"), py::arg("encoding") = "s16le",
       py::arg("channels") = 1, py::arg("max_duration_s") = AudioOptions{}.max_duration_s,
       "Converts raw interleaved little-endian PCM (bytes-like) to (float32 16 kHz mono, 16000).");
+
+  m.def("log_mel", &LogMelOf, py::arg("samples"),
+        "(frames, 80) float32 log-mel features of 16 kHz mono float samples: 25 ms Hann windows "
+        "every 10 ms, 80 HTK-mel bands 20-7600 Hz, ln with a 1e-6 floor.");
+  m.attr("LOG_MEL_BANDS") = LogMelConfig{}.num_mels;
 }
 
 }  // namespace voxface::python

@@ -58,9 +58,12 @@ __all__ = [
     "ARKIT_NAMES", "AudioInfo", "CorruptDataError", "DEVICES", "Engine", "EngineConfig", "Error",
     "InternalError", "InvalidArgumentError", "IoError", "MODELS", "NotFoundError",
     "OutOfRangeError", "SAMPLE_RATE", "Stream", "Track", "UnsupportedError", "__version__",
-    "arkit_index", "arkit_pascal_name", "decode_audio", "decode_pcm", "load_audio",
-    "probe_audio",
+    "arkit_index", "arkit_pascal_name", "decode_audio", "decode_pcm", "load_audio", "log_mel",
+    "LOG_MEL_BANDS", "probe_audio",
 ]
+
+#: Columns of log_mel()'s output.
+LOG_MEL_BANDS: int = _voxface.LOG_MEL_BANDS
 
 
 def load_audio(path: PathLike, max_duration_s: float = 7200.0) -> Tuple[np.ndarray, int]:
@@ -87,6 +90,27 @@ def decode_pcm(data: Any, sample_rate: int, encoding: str = "s16le",
 def probe_audio(path: PathLike) -> AudioInfo:
     """Container, encoding, rate, channels and length of an audio file, without decoding it."""
     return _voxface.probe_audio(os.fspath(path))
+
+
+def log_mel(samples: Any, sample_rate: int = SAMPLE_RATE) -> np.ndarray:
+    """Log-mel features of the learned speech model's front end: (frames, 80) float32.
+
+    samples: 1-D (mono) or 2-D (frames, channels) float/int16 audio, as for Engine.process;
+    audio that is not 16 kHz mono is mixed down and resampled first. Frame i covers samples
+    [160 i, 160 i + 400) at 16 kHz (a 25 ms periodic Hann window every 10 ms, no padding, so
+    frames = 1 + (n - 400) // 160, or 0 below 400 samples); its centre is 12.5 ms + 10 ms * i.
+    Bands: 80 triangular HTK-mel filters from 20 to 7600 Hz on a 512-point power spectrum;
+    values are ln(max(energy, 1e-6)). The same numbers as the C++ LogMel and its streaming
+    class (src/features/log_mel.h).
+    """
+    array = _audio._as_array(samples)
+    channels = _audio._check_shape(array)
+    if channels == 1 and int(sample_rate) == SAMPLE_RATE:
+        floats = _audio._to_float32(array.reshape(-1))
+    else:
+        pcm, encoding, channels = _audio.to_pcm(array)
+        floats, _ = _voxface.decode_pcm(pcm, int(sample_rate), encoding, channels)
+    return _voxface.log_mel(floats)
 
 
 def _check_device(device: str) -> str:

@@ -77,6 +77,9 @@ def decode_pcm(data: bytes | bytearray | memoryview | np.ndarray, sample_rate: i
                encoding: str = "s16le", channels: int = 1,
                max_duration_s: float = ...) -> Tuple[npt.NDArray[np.float32], int]: ...
 
+LOG_MEL_BANDS: int
+def log_mel(samples: npt.ArrayLike) -> npt.NDArray[np.float32]: ...
+
 class Track:
     @property
     def fps(self) -> float: ...

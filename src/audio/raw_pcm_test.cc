@@ -86,6 +86,24 @@ TEST(RawPcmTest, NanFails) {
       << audio.status().message();
 }
 
+// Found by fuzz_raw_pcm: huge but finite floats summed over channels overflowed to Inf after
+// the finite check. Values far outside [-1, 1] are now refused as corrupt.
+TEST(RawPcmTest, AbsurdlyLargeFloatsFail) {
+  std::vector<float> x = Sine(440.0, 16000, 800, 0.5f, 2);
+  x[2 * 100] = 3.0e38f;
+  x[2 * 100 + 1] = 3.0e38f;
+  const std::vector<uint8_t> bytes = ToF32le(x);
+  Result<Audio> audio = DecodeRawPcm(bytes.data(), bytes.size(), {SampleFormat::kF32LE, 11025, 2});
+  ASSERT_FALSE(audio.ok());
+  EXPECT_EQ(audio.status().code(), StatusCode::kCorruptData);
+  EXPECT_NE(audio.status().message().find("far outside [-1, 1]"), std::string::npos)
+      << audio.status().message();
+  // Ordinary overs (a few times full scale) are still audio.
+  x[2 * 100] = x[2 * 100 + 1] = 4.0f;
+  const std::vector<uint8_t> loud = ToF32le(x);
+  EXPECT_TRUE(DecodeRawPcm(loud.data(), loud.size(), {SampleFormat::kF32LE, 16000, 2}).ok());
+}
+
 TEST(RawPcmTest, TooLongFails) {
   const std::vector<uint8_t> bytes(2 * 16000 * 3);  // 3 s.
   AudioOptions options;

@@ -20,9 +20,16 @@ std::string FormatSeconds(double s) {
 Status CheckFinite(const float* samples, size_t count, int channels, int64_t first_frame,
                    int sample_rate_hz) {
   for (size_t i = 0; i < count; ++i) {
-    if (std::isfinite(samples[i])) continue;
+    // Float audio lives in [-1, 1]; a few times over is clipping a mixer allowed, but values far
+    // beyond it are not audio (wrong encoding, garbage) and would overflow to Inf once channels
+    // are summed or resampled.
+    if (std::fabs(samples[i]) <= kMaxAbsSample) continue;
     const int64_t frame = first_frame + static_cast<int64_t>(i / static_cast<size_t>(channels));
-    std::string what = std::isnan(samples[i]) ? "NaN" : "infinite";
+    std::string what =
+        std::isnan(samples[i]) ? "NaN"
+        : std::isinf(samples[i])
+            ? "infinite"
+            : std::to_string(samples[i]) + ", far outside [-1, 1] (is the encoding right?)";
     std::string where = "sample " + std::to_string(frame);
     if (channels > 1) where += " (channel " + std::to_string(i % channels) + ")";
     if (sample_rate_hz > 0) where += " at " + FormatSeconds(double(frame) / sample_rate_hz);

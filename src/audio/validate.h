@@ -15,7 +15,11 @@ namespace voxface {
 // Below this peak (about -80 dBFS) the input carries nothing an analyser can use.
 inline constexpr float kSilencePeak = 1e-4f;
 
-// Fails with kCorruptData naming the first NaN or infinite value in `count` interleaved samples.
+// Larger sample magnitudes are rejected as corrupt (see CheckFinite).
+inline constexpr float kMaxAbsSample = 1000.0f;
+
+// Fails with kCorruptData naming the first NaN, infinite or absurdly large (> kMaxAbsSample)
+// value in `count` interleaved samples.
 // `first_frame` is the frame index of samples[0] in the whole input, so the message points at the
 // right place even when the input is checked block by block.
 Status CheckFinite(const float* samples, size_t count, int channels, int64_t first_frame,

@@ -8,6 +8,10 @@
 #include "nn/ops/ops.h"
 
 namespace voxface::nn {
+
+#ifdef VOXFACE_HAVE_CUDA
+void RegisterCudaOps(OpRegistry& registry);  // nn/cuda/ops_host.cc
+#endif
 namespace {
 
 std::string DeviceKey(Device device) { return device == Device::kHost ? "cpu" : "cuda"; }
@@ -142,6 +146,9 @@ const OpRegistry& OpRegistry::Default() {
     RegisterNormOps(*r);
     RegisterReduceOps(*r);
     RegisterPoolOps(*r);
+#ifdef VOXFACE_HAVE_CUDA
+    RegisterCudaOps(*r);
+#endif
     return r;
   }();
   return *registry;

@@ -22,11 +22,21 @@
 #include "nn/kernel.h"
 #include "nn/onnx_loader.h"
 #include "nn/session.h"
+#ifdef VOXFACE_NN_TEST_CUDA
+#include "nn/cuda/cuda_util.h"
+#endif
 
 namespace voxface::nn {
 namespace {
 
 namespace fs = std::filesystem;
+
+// Built twice: for the CPU, and with VOXFACE_NN_TEST_CUDA for the CUDA backend.
+#ifdef VOXFACE_NN_TEST_CUDA
+constexpr Device kTestDevice = Device::kCuda;
+#else
+constexpr Device kTestDevice = Device::kHost;
+#endif
 
 // Tolerances: |got - want| <= kAtol + kRtol * |want| for floating point; exact otherwise.
 constexpr double kAtol = 1e-5;
@@ -51,7 +61,8 @@ std::vector<std::string> ListTests() {
 const std::map<std::string, std::string>& ExpectedFailures() {
   static const std::map<std::string, std::string> failures = [] {
     std::map<std::string, std::string> out;
-    std::ifstream in(VOXFACE_NN_EXPECTED_FAILURES);
+    const char* env = std::getenv("VOXFACE_NN_EXPECTED_FAILURES");
+    std::ifstream in(env != nullptr ? env : VOXFACE_NN_EXPECTED_FAILURES);
     std::string line;
     while (std::getline(in, line)) {
       size_t hash = line.find('#');
@@ -105,7 +116,7 @@ std::string UnsupportedReason(const onnx::ModelProto& model) {
   for (const auto& node : model.graph().node()) {
     std::string domain = node.domain() == "ai.onnx" ? "" : node.domain();
     int opset = opsets.count(domain) ? opsets[domain] : 0;
-    if (registry.Find(node.op_type(), opset, Device::kHost, domain) == nullptr) {
+    if (registry.Find(node.op_type(), opset, kTestDevice, domain) == nullptr) {
       return "op " + (domain.empty() ? "" : domain + ".") + node.op_type() + " (opset " +
              std::to_string(opset) + ") is not registered";
     }
@@ -230,7 +241,9 @@ TEST_P(OnnxNodeTest, MatchesReference) {
     GTEST_SKIP() << "unsupported: " << unsupported;
   }
   std::string failure;
-  Result<std::unique_ptr<Session>> session = Session::Load((dir / "model.onnx").string());
+  SessionOptions options;
+  options.device = kTestDevice;
+  Result<std::unique_ptr<Session>> session = Session::Load((dir / "model.onnx").string(), options);
   if (!session.ok()) {
     failure = "load: " + session.status().ToString();
   } else {
@@ -276,6 +289,12 @@ class SummaryPrinter : public ::testing::EmptyTestEventListener {
 
 int main(int argc, char** argv) {
   ::testing::InitGoogleTest(&argc, argv);
+#ifdef VOXFACE_NN_TEST_CUDA
+  if (voxface::Status gpu = voxface::nn::cuda::CheckDeviceAvailable(); !gpu.ok()) {
+    std::printf("skipping the CUDA node tests: %s\n", gpu.message().c_str());
+    return 0;
+  }
+#endif
   if (voxface::nn::ListTests().empty()) {
     std::printf("no ONNX node tests under %s/node (build the onnx_node_tests target)\n",
                 voxface::nn::TestsDir().c_str());

@@ -12,6 +12,13 @@
 #include "nn/session_impl.h"
 
 namespace voxface::nn {
+
+#ifdef VOXFACE_HAVE_CUDA
+// nn/cuda/cuda_session.cc (declared here so this file needs no CUDA headers).
+Result<std::unique_ptr<Session>> CreateCudaSession(Graph graph, const SessionOptions& options,
+                                                   const std::string& model_name);
+#endif
+
 namespace {
 
 std::string DimsToString(const std::vector<int64_t>& dims, const std::vector<std::string>& names) {
@@ -63,10 +70,12 @@ Status SessionOptions::Validate() const {
     return Status::InvalidArgument("nn session num_threads must be in [1, 256], got " +
                                    std::to_string(num_threads));
   }
+#ifndef VOXFACE_HAVE_CUDA
   if (device == Device::kCuda) {
     return Status::Unsupported(
         "nn session device cuda: this build has no CUDA backend (configure with VOXFACE_CUDA=ON)");
   }
+#endif
   return Status::Ok();
 }
 
@@ -74,6 +83,13 @@ Result<std::unique_ptr<Session>> Session::Load(const std::string& path,
                                                const SessionOptions& options) {
   VF_RETURN_IF_ERROR(options.Validate());
   VF_ASSIGN_OR_RETURN(Graph graph, LoadOnnxFile(path));
+#ifdef VOXFACE_HAVE_CUDA
+  if (options.device == Device::kCuda) {
+    Result<std::unique_ptr<Session>> cuda = CreateCudaSession(std::move(graph), options, path);
+    if (!cuda.ok()) return cuda.status().WithContext(path);
+    return cuda;
+  }
+#endif
   Result<std::unique_ptr<SessionImpl>> session =
       SessionImpl::Create(std::move(graph), options, path);
   if (!session.ok()) return session.status().WithContext(path);
@@ -85,6 +101,9 @@ Result<std::unique_ptr<Session>> Session::LoadFromBytes(std::string_view bytes,
                                                         const SessionOptions& options) {
   VF_RETURN_IF_ERROR(options.Validate());
   VF_ASSIGN_OR_RETURN(Graph graph, LoadOnnxModel(bytes, base_dir));
+#ifdef VOXFACE_HAVE_CUDA
+  if (options.device == Device::kCuda) return CreateCudaSession(std::move(graph), options, "<memory>");
+#endif
   VF_ASSIGN_OR_RETURN(std::unique_ptr<SessionImpl> session,
                       SessionImpl::Create(std::move(graph), options, "<memory>"));
   return std::unique_ptr<Session>(std::move(session));
@@ -104,6 +123,9 @@ Result<std::unique_ptr<SessionImpl>> SessionImpl::Create(Graph graph, const Sess
                                                          const std::string& model_name,
                                                          const OpRegistry& registry) {
   VF_RETURN_IF_ERROR(options.Validate());
+  if (options.device != Device::kHost) {
+    return Status::InvalidArgument("SessionImpl runs on the CPU; Session::Load makes CUDA sessions");
+  }
   std::unique_ptr<SessionImpl> session(new SessionImpl(options, model_name));
   VF_RETURN_IF_ERROR(session->Init(std::move(graph), registry));
   return session;
@@ -279,8 +301,9 @@ Result<std::vector<std::pair<int, Tensor>>> SessionImpl::BindInputs(
   std::vector<Tensor> given(inputs_.size());
   std::vector<bool> seen(inputs_.size(), false);
   for (const auto& [name, tensor] : inputs) {
+    // (clang 14 cannot capture a structured binding in a lambda.)
     auto it = std::find_if(inputs_.begin(), inputs_.end(),
-                           [&](const ValueInfo& v) { return v.name == name; });
+                           [&name = name](const ValueInfo& v) { return v.name == name; });
     if (it == inputs_.end()) {
       int id = graph_.FindValue(name);
       if (id >= 0 && graph_.FindConstant(id) != nullptr) {

@@ -42,16 +42,17 @@ class SessionImpl final : public Session {
   const Program& program() const { return program_; }
   size_t num_cached_plans() const;
   RunStats last_run_stats() const;
+  // Validates the caller's inputs against the declared ones; returns them by value id (float16
+  // widened to float32) and the shape signature that selects a plan. Public for the CUDA
+  // session, which loads through this class and runs its program on the device.
+  Result<std::vector<std::pair<int, Tensor>>> BindInputs(
+      const std::vector<std::pair<std::string, Tensor>>& inputs, std::string* signature) const;
 
  private:
   SessionImpl(const SessionOptions& options, std::string model_name);
   Status Init(Graph graph, const OpRegistry& registry);
   Status CheckOpsSupported(const Graph& graph, const std::vector<bool>& live,
                            const OpRegistry& registry) const;
-  // Validates the caller's inputs against the declared ones; returns them by value id (float16
-  // widened to float32) and the shape signature that selects a plan.
-  Result<std::vector<std::pair<int, Tensor>>> BindInputs(
-      const std::vector<std::pair<std::string, Tensor>>& inputs, std::string* signature) const;
   std::shared_ptr<const ExecutionPlan> FindPlan(const std::string& signature) const;
   void StorePlan(const std::string& signature, std::shared_ptr<const ExecutionPlan> plan) const;
 

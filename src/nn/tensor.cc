@@ -149,6 +149,13 @@ Tensor Tensor::Borrow(DataType type, Shape shape, void* data, Device device) {
   return t;
 }
 
+Tensor Tensor::Adopt(DataType type, Shape shape, std::shared_ptr<void> owner, void* data,
+                     Device device) {
+  Tensor t = Borrow(type, std::move(shape), data, device);
+  t.owner_ = std::move(owner);
+  return t;
+}
+
 Tensor Tensor::Reshaped(Shape shape) const {
   Tensor t = *this;
   t.shape_ = std::move(shape);

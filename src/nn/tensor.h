@@ -75,6 +75,10 @@ class Tensor {
   static Tensor Zeros(DataType type, Shape shape);
   // Borrows `data` (host or device); the caller keeps it alive while the tensor is used.
   static Tensor Borrow(DataType type, Shape shape, void* data, Device device = Device::kHost);
+  // Storage owned through `owner` (released when the last tensor sharing it goes), e.g. a pooled
+  // page-locked buffer the CUDA backend copies outputs into.
+  static Tensor Adopt(DataType type, Shape shape, std::shared_ptr<void> owner, void* data,
+                      Device device = Device::kHost);
   // Copies `values` into a new host tensor. REQUIRES: values.size() == NumElements(shape).
   template <typename T>
   static Tensor FromVector(Shape shape, const std::vector<T>& values);

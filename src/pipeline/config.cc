@@ -5,6 +5,9 @@ namespace voxface {
 
 Status EngineConfig::Validate() const {
   VF_RETURN_IF_ERROR(audio.Validate());
+  if (model_threads < 1 || model_threads > 256) {
+    return Status::InvalidArgument("model_threads must be in 1..256");
+  }
   VF_RETURN_IF_ERROR(analyzer.Validate());
   return anim.Validate();
 }

@@ -11,6 +11,7 @@
 #include "analysis/analyzer.h"
 #include "anim/animator.h"
 #include "features/prosody.h"
+#include "pipeline/a2f_path.h"
 
 namespace voxface {
 namespace {
@@ -62,10 +63,16 @@ struct Core {
   EngineConfig config;
   std::unique_ptr<Analyzer> analyzer;
   std::unique_ptr<Animator> animator;
+  // Set instead of analyzer and animator when config.model_path names an A2F model.
+  std::unique_ptr<a2f::RegressionPipeline> a2f;
 
   Result<Analysis> Analyze(const Audio& audio, const AnimateOptions& options,
                            const ProgressFn& progress) const {
     VF_RETURN_IF_ERROR(ValidateAudio(audio, config.audio.max_duration_s));
+    if (a2f) {
+      return Status::Unsupported("an engine with an Audio2Face-3D model (model_path) animates "
+                                 "audio directly and produces no phone analysis");
+    }
     ProsodyTrack prosody = ComputeProsody(audio.samples, audio.sample_rate_hz);
     AnalyzerInput input;
     input.audio = &audio;
@@ -79,6 +86,11 @@ struct Core {
 
   Result<Track> Animate(const Audio& audio, const AnimateOptions& options,
                         const ProgressFn& progress) const {
+    if (a2f) {
+      // The network reads the audio itself; a transcript has nothing to add.
+      VF_RETURN_IF_ERROR(ValidateAudio(audio, config.audio.max_duration_s));
+      return AnimateWithA2f(*a2f, audio, config.anim);
+    }
     VF_ASSIGN_OR_RETURN(Analysis analysis, Analyze(audio, options, progress));
     VF_ASSIGN_OR_RETURN(Track track, animator->Animate(analysis, audio.duration_s()));
     track.warnings.insert(track.warnings.begin(), audio.warnings.begin(), audio.warnings.end());
@@ -140,6 +152,10 @@ class EngineImpl : public Engine {
   }
 
   Result<Track> AnimateAnalysis(const Analysis& analysis, double duration_s) const override {
+    if (core_->a2f) {
+      return Status::Unsupported("an engine with an Audio2Face-3D model (model_path) animates "
+                                 "audio, not phone analyses");
+    }
     VF_RETURN_IF_ERROR(ValidateAnalysis(analysis, duration_s, core_->config.audio.max_duration_s));
     return core_->animator->Animate(analysis, duration_s);
   }
@@ -165,6 +181,10 @@ Result<std::unique_ptr<Engine>> Engine::Create(const EngineConfig& config) {
   }
   auto core = std::make_shared<Core>();
   core->config = config;
+  if (!config.model_path.empty()) {
+    VF_ASSIGN_OR_RETURN(core->a2f, LoadA2fPipeline(config));
+    return std::unique_ptr<Engine>(new EngineImpl(std::move(core)));
+  }
   VF_ASSIGN_OR_RETURN(core->analyzer, CreateAnalyzer(config.analyzer));
   VF_ASSIGN_OR_RETURN(core->animator, Animator::Create(config.anim));
   return std::unique_ptr<Engine>(new EngineImpl(std::move(core)));

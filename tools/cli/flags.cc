@@ -21,6 +21,11 @@ void AddEngineFlags(CLI::App* app, EngineFlags* f) {
   app->add_option("--max-duration", f->max_duration_s, "Reject audio longer than this (s)")
       ->capture_default_str();
   app->add_flag("--no-upper-face", f->no_upper_face, "No blinks, gaze, brows or idle motion");
+  app->add_option("--model", f->model,
+                  "NVIDIA Audio2Face-3D regression model.json (docs/a2f.md): animate with it "
+                  "instead of the phonetic pipeline");
+  app->add_option("--model-threads", f->model_threads, "Threads for the --model network")
+      ->capture_default_str();
 }
 
 Result<EngineConfig> ToEngineConfig(const EngineFlags& f) {
@@ -32,6 +37,8 @@ Result<EngineConfig> ToEngineConfig(const EngineFlags& f) {
   c.anim.seed = f.seed;
   c.anim.poses_path = f.poses;
   c.anim.upper_face = !f.no_upper_face;
+  c.model_path = f.model;
+  c.model_threads = f.model_threads;
   for (const auto& e : f.emotions) {
     auto eq = e.find('=');
     std::string name = e.substr(0, eq);

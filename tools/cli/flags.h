@@ -21,6 +21,8 @@ struct EngineFlags {
   std::string poses;
   double max_duration_s = 7200.0;
   bool no_upper_face = false;
+  std::string model;  // Audio2Face-3D model.json.
+  int model_threads = 1;
 };
 
 void AddEngineFlags(CLI::App* app, EngineFlags* flags);

@@ -6,6 +6,7 @@
 #include "espeak_phoneme_map.h"
 
 #include <sstream>
+#include <utility>
 
 namespace voxface::devset {
 namespace {
@@ -211,6 +212,77 @@ std::vector<std::string> KnownEspeakMnemonics() {
   std::vector<std::string> names;
   for (const Row& row : kTable) names.emplace_back(row.mnemonic);
   return names;
+}
+
+EspeakNameMapper EspeakNameMapper::English(EspeakAccent accent) {
+  return EspeakNameMapper(Kind::kEnglish, accent, {});
+}
+
+EspeakNameMapper EspeakNameMapper::Ipa() {
+  return EspeakNameMapper(Kind::kIpa, EspeakAccent::kRhotic, {});
+}
+
+EspeakNameMapper EspeakNameMapper::MnemonicsViaIpa(std::map<std::string, std::string> ipa_of) {
+  return EspeakNameMapper(Kind::kViaIpa, EspeakAccent::kRhotic, std::move(ipa_of));
+}
+
+EspeakMapping EspeakNameMapper::Map(std::string_view name) const {
+  // "(en)" / "(fr)": eSpeak switching language for a foreign word; no sound of its own.
+  if (!name.empty() && name.front() == '(') return {{}, true};
+  switch (kind_) {
+    case Kind::kEnglish:
+      return MapEspeakPhoneme(name, accent_);
+    case Kind::kIpa:
+      return MapEspeakIpa(name);
+    case Kind::kViaIpa:
+      break;
+  }
+  const std::string_view m = StripStress(name);
+  if (m.empty()) return {{}, true};
+  if (m.front() == '_') return {{"sil"}, true};
+  if (const auto it = ipa_of_.find(std::string(m)); it != ipa_of_.end()) {
+    if (it->second.empty()) return {{}, true};  // A marker such as ";" or an elided "@-".
+    return MapEspeakIpa(it->second);
+  }
+  EspeakMapping english = MapEspeakPhoneme(m, EspeakAccent::kRhotic);
+  if (english.known) {
+    english.known = false;  // Right for English; only likely elsewhere.
+    return english;
+  }
+  EspeakMapping guess = MapEspeakIpa(m);
+  guess.known = false;
+  return guess;
+}
+
+std::vector<PhoneSegment> EspeakEventsToPhones(const std::vector<EspeakPhonemeEvent>& events,
+                                               int total_samples, int sample_rate_hz,
+                                               const EspeakNameMapper& mapper,
+                                               std::set<std::string>* guessed) {
+  struct Kept {
+    std::vector<std::string> phones;
+    int sample;
+  };
+  std::vector<Kept> kept;
+  for (const EspeakPhonemeEvent& e : events) {
+    EspeakMapping m = mapper.Map(e.name);
+    if (!m.known && guessed != nullptr) guessed->insert(e.name);
+    if (!m.phones.empty()) kept.push_back({std::move(m.phones), e.sample});
+  }
+  std::vector<PhoneSegment> phones;
+  const double rate = sample_rate_hz;
+  for (size_t i = 0; i < kept.size(); ++i) {
+    const double start = kept[i].sample / rate;
+    const double end = (i + 1 < kept.size() ? kept[i + 1].sample : total_samples) / rate;
+    if (kept[i].phones.size() == 1) {
+      phones.push_back({kept[i].phones[0], start, end});
+    } else {
+      // The vowel carries most of a diphthong; 60/40 is close to what forced aligners give.
+      const double split = start + 0.6 * (end - start);
+      phones.push_back({kept[i].phones[0], start, split});
+      phones.push_back({kept[i].phones[1], split, end});
+    }
+  }
+  return phones;
 }
 
 }  // namespace voxface::devset

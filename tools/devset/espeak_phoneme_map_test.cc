@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -86,6 +87,91 @@ TEST(EspeakPhonemeMapTest, UnknownMnemonicsFallBackToANearbyClass) {
   m = MapEspeakPhoneme("E~", us);
   EXPECT_FALSE(m.known);
   EXPECT_EQ(m.phones, Phones{"eh"});
+}
+
+TEST(EspeakIpaMapTest, MapsSymbolsOfManyLanguages) {
+  EXPECT_EQ(MapEspeakIpa("a").phones, Phones{"aa"});
+  EXPECT_EQ(MapEspeakIpa("ˈiː").phones, Phones{"iy"});  // Stress and length dropped.
+  EXPECT_EQ(MapEspeakIpa("ɔ̃").phones, Phones{"ao"});    // Nasal vowels map as oral.
+  EXPECT_EQ(MapEspeakIpa("y").phones, Phones{"uw"});    // Rounded front: rounded lips.
+  EXPECT_EQ(MapEspeakIpa("ø").phones, Phones{"ow"});
+  EXPECT_EQ(MapEspeakIpa("ʁ").phones, Phones{"hh"});
+  EXPECT_EQ(MapEspeakIpa("rʲ").phones, Phones{"r"});  // Palatalisation dropped.
+  EXPECT_EQ(MapEspeakIpa("tʃ").phones, Phones{"ch"});
+  EXPECT_EQ(MapEspeakIpa("dʒ").phones, Phones{"jh"});
+  EXPECT_EQ(MapEspeakIpa("tɕ").phones, Phones{"ch"});
+  EXPECT_EQ(MapEspeakIpa("ts").phones, (Phones{"t", "s"}));
+  EXPECT_EQ(MapEspeakIpa("aɪ").phones, Phones{"ay"});
+  EXPECT_EQ(MapEspeakIpa("aʊ").phones, Phones{"aw"});
+  EXPECT_EQ(MapEspeakIpa("ɔɪ").phones, Phones{"oy"});
+  EXPECT_EQ(MapEspeakIpa("ɔø").phones, (Phones{"ao", "ow"}));  // German eu stays rounded.
+  EXPECT_EQ(MapEspeakIpa("ə-").phones, Phones{"ah"});          // eSpeak's elidable schwa.
+  EXPECT_EQ(MapEspeakIpa("ɡ").phones, Phones{"g"});            // IPA g and ASCII g.
+  EXPECT_EQ(MapEspeakIpa("ə˞").phones, Phones{"er"});
+  EXPECT_EQ(MapEspeakIpa("").phones, Phones{"sil"});   // Pauses have no IPA name.
+  EXPECT_EQ(MapEspeakIpa("ʔe").phones, Phones{"eh"});  // Danish stød: a voice quality.
+  EXPECT_EQ(MapEspeakIpa("ʔ").phones, Phones{"hh"});
+  EXPECT_EQ(MapEspeakIpa("u\"").phones, Phones{"uw"});
+  EXPECT_TRUE(MapEspeakIpa("ʲ").phones.empty());  // A lone modifier: a marker.
+  EXPECT_TRUE(MapEspeakIpa("ʲ").known);
+}
+
+TEST(EspeakNameMapperTest, MnemonicsViaIpaTellPausesFromMarkers) {
+  const EspeakNameMapper mapper = EspeakNameMapper::MnemonicsViaIpa(
+      {{"a", "a"}, {"y", "y"}, {";", ""}, {"@-", ""}, {"R", "ʁ"}});
+  EXPECT_EQ(mapper.Map("a").phones, Phones{"aa"});
+  EXPECT_EQ(mapper.Map("R").phones, Phones{"hh"});
+  EXPECT_EQ(mapper.Map("_:").phones, Phones{"sil"});  // Pauses start with "_".
+  EXPECT_EQ(mapper.Map("_!").phones, Phones{"sil"});
+  EXPECT_TRUE(mapper.Map(";").phones.empty());  // Empty IPA but not a pause: a marker.
+  EXPECT_TRUE(mapper.Map("@-").phones.empty());
+  EXPECT_TRUE(mapper.Map("(en)").phones.empty());  // Language switch.
+  EXPECT_TRUE(mapper.Map("(en)").known);
+  const EspeakMapping guess = mapper.Map("s");  // Not in the table: guessed.
+  EXPECT_FALSE(guess.known);
+  EXPECT_EQ(guess.phones, Phones{"s"});
+}
+
+TEST(EspeakIpaMapTest, EveryResultIsInOurPhoneSet) {
+  const char* kSamples[] = {"i", "y", "ɨ", "ʉ",  "ɯ",  "u",  "ɪ",  "ʏ",  "ʊ", "e", "ø", "ɘ", "ɵ",
+                            "ɤ", "o", "ə", "ɛ",  "œ",  "ɜ",  "ʌ",  "ɔ",  "æ", "ɐ", "a", "ɑ", "ɒ",
+                            "β", "ɸ", "ç", "x",  "ɣ",  "χ",  "ʎ",  "ɲ",  "ŋ", "ɾ", "ʔ", "ʋ", "ɕ",
+                            "ʑ", "ʂ", "ʐ", "pf", "øy", "ɛi", "eu", "ʌʊ", "ɑ̃", "ɛ̃"};
+  for (const char* s : kSamples) {
+    const EspeakMapping m = MapEspeakIpa(s);
+    EXPECT_TRUE(m.known) << s;
+    ASSERT_FALSE(m.phones.empty()) << s;
+    EXPECT_LE(m.phones.size(), 2u) << s;
+    for (const std::string& p : m.phones) EXPECT_TRUE(IsPhone(p)) << s << " -> " << p;
+  }
+  const EspeakMapping m = MapEspeakIpa("ǃ");  // A click: guessed, still a phone.
+  EXPECT_FALSE(m.known);
+  ASSERT_EQ(m.phones.size(), 1u);
+  EXPECT_TRUE(IsPhone(m.phones[0]));
+}
+
+TEST(EspeakEventsTest, MarkersGiveTheirTimeToThePhoneBefore) {
+  const std::vector<EspeakPhonemeEvent> events = {
+      {"_:", 0}, {"h", 100}, {"'", 150}, {"aI", 200}, {"_", 400}};
+  std::set<std::string> guessed;
+  const std::vector<PhoneSegment> phones = EspeakEventsToPhones(
+      events, 500, 1000, EspeakNameMapper::English(EspeakAccent::kRhotic), &guessed);
+  ASSERT_EQ(phones.size(), 4u);
+  EXPECT_EQ(phones[1].phone, "hh");
+  EXPECT_DOUBLE_EQ(phones[1].end_s, 0.2);  // The stress mark's 50 ms stay with hh.
+  EXPECT_EQ(phones[2].phone, "ay");
+  EXPECT_DOUBLE_EQ(phones[3].end_s, 0.5);
+  EXPECT_TRUE(guessed.empty());
+}
+
+TEST(EspeakEventsTest, TwoPhoneNamesSplitSixtyForty) {
+  const std::vector<PhoneSegment> phones =
+      EspeakEventsToPhones({{"ts", 0}, {"", 100}}, 200, 1000, EspeakNameMapper::Ipa(), nullptr);
+  ASSERT_EQ(phones.size(), 3u);
+  EXPECT_EQ(phones[0].phone, "t");
+  EXPECT_DOUBLE_EQ(phones[0].end_s, 0.06);
+  EXPECT_EQ(phones[1].phone, "s");
+  EXPECT_EQ(phones[2].phone, "sil");
 }
 
 }  // namespace

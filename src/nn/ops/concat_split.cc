@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Concat and Split: block copies along one axis.
+#include <algorithm>
 #include <cstring>
 
 #include "nn/ops/core_util.h"
@@ -41,24 +42,42 @@ class ConcatKernel final : public CoreKernel {
       out_shape[axis] += t->dim(axis);
     }
     VF_ASSIGN_OR_RETURN(Tensor * y, Out(ctx, 0, first.dtype(), out_shape));
-    const size_t esize = ElementSize(first.dtype());
     int64_t outer = 1;
     for (int d = 0; d < axis; ++d) outer *= out_shape[d];
     int64_t inner = 1;
     for (int d = axis + 1; d < first.rank(); ++d) inner *= out_shape[d];
-    const size_t out_row = static_cast<size_t>(out_shape[axis] * inner) * esize;
-    auto* dst = static_cast<uint8_t*>(y->raw());
-    size_t offset = 0;
-    for (const Tensor* t : in) {
-      const size_t row = static_cast<size_t>(t->dim(axis) * inner) * esize;
-      const auto* src = static_cast<const uint8_t*>(t->raw());
-      if (row > 0) {
-        for (int64_t o = 0; o < outer; ++o)
-          std::memcpy(dst + o * out_row + offset, src + o * row, row);
+    if (y->size() == 0) return Status::Ok();
+    const int64_t out_row = out_shape[axis] * inner;  // elements
+    std::vector<int64_t> rows;
+    for (const Tensor* t : in) rows.push_back(t->dim(axis) * inner);
+    return DispatchBySize(first.dtype(), [&](auto tag) -> Status {
+      using T = typename decltype(tag)::type;
+      T* dst = static_cast<T*>(y->raw());
+      // Output rows in order, each gathered from every input: the output is written once,
+      // front to back. Short rows (index tuples built as Concat(..., axis=-1)) are copied
+      // element-wise, since a memcpy call per handful of bytes costs more than the copy.
+      auto body = [&](int64_t o_begin, int64_t o_end) {
+        for (int64_t o = o_begin; o < o_end; ++o) {
+          T* out = dst + o * out_row;
+          for (size_t i = 0; i < in.size(); ++i) {
+            const int64_t row = rows[i];
+            const T* src = static_cast<const T*>(in[i]->raw()) + o * row;
+            if (row >= 16) {
+              std::memcpy(out, src, static_cast<size_t>(row) * sizeof(T));
+            } else {
+              for (int64_t e = 0; e < row; ++e) out[e] = src[e];
+            }
+            out += row;
+          }
+        }
+      };
+      if (y->size() >= kParallelThreshold && ctx.pool().num_threads() > 1) {
+        ctx.pool().ParallelFor(outer, std::max<int64_t>(1, kParallelThreshold / out_row), body);
+      } else {
+        body(0, outer);
       }
-      offset += row;
-    }
-    return Status::Ok();
+      return Status::Ok();
+    });
   }
 
  private:

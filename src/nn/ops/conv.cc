@@ -72,13 +72,56 @@ class ConvKernel : public NodeKernel {
     const float* bias = b != nullptr ? b->data<float>() : nullptr;
     if (c / group_ == 1 && group_ > 1 && rank <= 2) {
       RunDepthwise(ctx, g, x->data<float>(), w->data<float>(), bias, n, m, y->data<float>());
-    } else {
+    } else if (!RunLiveTaps(ctx, g, x->data<float>(), w->data<float>(), bias, n, c, m,
+                            y->data<float>())) {
       RunGemm(ctx, g, x->data<float>(), w->data<float>(), bias, n, c, m, y->data<float>());
     }
     return Status::Ok();
   }
 
  private:
+  // A 1-D convolution whose kernel is longer than its input plus stride span reads only padding
+  // with some taps at every output position: the positional convolution of wav2vec2 and HuBERT
+  // (k = 128, pad 64, 16 groups) over a 25- or 49-frame window uses 50 or 98 of its 128 taps.
+  // Those taps are dropped: im2col covers the live ones only and the GEMM runs on a copy of W
+  // restricted to them. False (nothing done) when every tap is live or the case is not 1-D.
+  bool RunLiveTaps(KernelContext& ctx, const WindowGeometry& g, const float* x, const float* w,
+                   const float* bias, int64_t n, int64_t c, int64_t m, float* y) const {
+    if (g.rank() != 1) return false;
+    const int64_t k = g.kernel[0], s = g.stride[0], d = g.dilation[0], p = g.pad_begin[0];
+    const int64_t in = g.in[0], out = g.out[0];
+    // Tap t reads input o * s + t * d - p; it is live when that lands in [0, in) for some o.
+    const int64_t lo = std::max<int64_t>(0, (p - (out - 1) * s + d - 1) / d);
+    const int64_t hi = std::min<int64_t>(k, (in - 1 + p) / d + 1);  // exclusive
+    const int64_t live = hi - lo;
+    const int64_t cg = c / group_, mg = m / group_, kdim = cg * live;
+    // Only worth it when it saves a real share of the work, and only for inputs short enough
+    // that the whole im2col matrix of one group is small (no tiling on this path).
+    if (live <= 0 || live * 4 > k * 3 || kdim * out > kTileFloats * 4) return false;
+    WindowGeometry live_g = g;
+    live_g.kernel[0] = live;
+    live_g.pad_begin[0] = p - lo * d;
+    float* cols = static_cast<float*>(ctx.Scratch(sizeof(float) * kdim * out));
+    float* w_live = static_cast<float*>(ctx.Scratch(sizeof(float) * mg * kdim));
+    for (int64_t grp = 0; grp < group_; ++grp) {
+      const float* wg = w + grp * mg * cg * k;
+      for (int64_t r = 0; r < mg * cg; ++r) {
+        std::copy(wg + r * k + lo, wg + r * k + hi, w_live + r * live);
+      }
+      for (int64_t img = 0; img < n; ++img) {
+        Im2ColTile(x + (img * c + grp * cg) * in, cg, live_g, 0, out, cols);
+        float* yg = y + (img * m + grp * mg) * out;
+        if (bias != nullptr) {
+          for (int64_t r = 0; r < mg; ++r)
+            std::fill(yg + r * out, yg + (r + 1) * out, bias[grp * mg + r]);
+        }
+        blas::Gemm(false, false, mg, out, kdim, 1.0f, w_live, kdim, cols, out,
+                   bias != nullptr ? 1.0f : 0.0f, yg, out, &ctx.pool());
+      }
+    }
+    return true;
+  }
+
   // y[n, m] = bias[m] + sum_k w[m, k] * x[n, m / (M/group), window(k)], per output channel.
   void RunDepthwise(KernelContext& ctx, const WindowGeometry& g, const float* x, const float* w,
                     const float* bias, int64_t n, int64_t m, float* y) const {

@@ -122,6 +122,9 @@ std::vector<ConvCase> ConvCases() {
       {1, 4, 4, 1, {11}, {3}, {2}, {1}, {}, "SAME_UPPER"},
       {1, 4, 4, 1, {12}, {4}, {3}, {1}, {}, "SAME_LOWER"},
       {1, 4, 4, 1, {12}, {4}, {3}, {2}, {}, "VALID"},
+      // Kernels longer than the padded input needs: taps that only ever read padding dropped.
+      {1, 8, 8, 2, {5}, {16}, {1}, {1}, {8, 8}},
+      {2, 4, 6, 2, {6}, {12}, {2}, {2}, {10, 9}, "NOTSET", false},
       // 2-D: the A2F autocorrelation convs (1x3 stride 1x2), groups, depthwise, padding.
       {1, 3, 8, 1, {4, 32}, {1, 3}, {1, 2}, {1, 1}, {0, 0, 0, 0}},
       {2, 4, 6, 2, {9, 8}, {3, 2}, {2, 1}, {1, 2}, {1, 0, 2, 1}},

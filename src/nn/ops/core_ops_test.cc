@@ -249,9 +249,106 @@ TEST(CoreOpsTest, GatherWrapsNegativeIndicesAndRejectsOutOfRange) {
   auto y = RunOp("Gather", {{"x", x}, {"i", Tensor::FromVector<int64_t>({2}, {-1, 0})}});
   ASSERT_TRUE(y.ok());
   EXPECT_EQ((*y)[0].ToVector<float>(), (std::vector<float>{5, 6, 1, 2}));
+  // Single-element blocks (an index table over samples), int32 indices.
+  auto z = RunOp("Gather", {{"x", x}, {"i", Tensor::FromVector<int32_t>({2, 2}, {1, -1, 0, 1})}},
+                 [](onnx::NodeProto& n) { testing::SetIntAttr(n, "axis", 1); });
+  ASSERT_TRUE(z.ok()) << z.status().message();
+  EXPECT_EQ((*z)[0].shape(), (Shape{3, 2, 2}));
+  EXPECT_EQ((*z)[0].ToVector<float>(), (std::vector<float>{2, 2, 1, 2, 4, 4, 3, 4, 6, 6, 5, 6}));
   auto bad = RunOp("Gather", {{"x", x}, {"i", Tensor::FromVector<int64_t>({1}, {3})}});
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.status().message().find("Gather node 'node'"), std::string::npos);
+}
+
+// Exported slice assignments (x[:, a:b] = u) scatter one int64 index tuple per element; the
+// tuples are built by Concat(axis=-1) of one-element rows and expanded ranges.
+TEST(CoreOpsTest, ElementwiseScatterTuplesFromConcatAndExpand) {
+  auto col = [](std::vector<int64_t> v) { return Tensor::FromVector<int64_t>({3, 1}, v); };
+  auto tuples = RunOp("Concat", {{"a", col({0, 1, 1})}, {"b", col({2, 0, 2})}},
+                      [](onnx::NodeProto& n) { testing::SetIntAttr(n, "axis", -1); });
+  ASSERT_TRUE(tuples.ok()) << tuples.status().message();
+  EXPECT_EQ((*tuples)[0].ToVector<int64_t>(), (std::vector<int64_t>{0, 2, 1, 0, 1, 2}));
+  Tensor x = Tensor::FromVector<float>({2, 3}, {1, 2, 3, 4, 5, 6});
+  Tensor upd = Tensor::FromVector<float>({3}, {10, 20, 30});
+  auto y = RunOp("ScatterND", {{"x", x}, {"i", (*tuples)[0]}, {"u", upd}});
+  ASSERT_TRUE(y.ok()) << y.status().message();
+  EXPECT_EQ((*y)[0].ToVector<float>(), (std::vector<float>{1, 2, 10, 20, 5, 30}));
+  // int32 tuples (read in place, never widened), negative indices and a reduction.
+  Tensor i32 = Tensor::FromVector<int32_t>({2, 2}, {-1, -1, 0, 0});
+  auto add = RunOp(
+      "ScatterND", {{"x", x}, {"i", i32}, {"u", Tensor::FromVector<float>({2}, {1, 1})}},
+      [](onnx::NodeProto& n) { testing::SetStringAttr(n, "reduction", "add"); }, 1, 18);
+  ASSERT_TRUE(add.ok()) << add.status().message();
+  EXPECT_EQ((*add)[0].ToVector<float>(), (std::vector<float>{2, 2, 3, 4, 5, 7}));
+  auto bad = RunOp("ScatterND", {{"x", x},
+                                 {"i", Tensor::FromVector<int64_t>({1, 2}, {2, 0})},
+                                 {"u", Tensor::FromVector<float>({1}, {0})}});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("ScatterND node 'node'"), std::string::npos);
+  // Expand along the last axis (one value per row) and mixed long and short Concat rows.
+  auto e =
+      RunOp("Expand", {{"x", col({7, 8, 9})}, {"s", Tensor::FromVector<int64_t>({2}, {3, 20})}});
+  ASSERT_TRUE(e.ok()) << e.status().message();
+  const std::vector<int64_t> ev = (*e)[0].ToVector<int64_t>();
+  for (int64_t r = 0; r < 3; ++r) {
+    for (int64_t c = 0; c < 20; ++c) ASSERT_EQ(ev[r * 20 + c], 7 + r);
+  }
+  auto c = RunOp("Concat", {{"a", (*e)[0]}, {"b", col({1, 2, 3})}},
+                 [](onnx::NodeProto& n) { testing::SetIntAttr(n, "axis", 1); });
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ((*c)[0].shape(), (Shape{3, 21}));
+  EXPECT_EQ((*c)[0].ToVector<int64_t>()[20], 1);
+  EXPECT_EQ((*c)[0].ToVector<int64_t>()[41], 2);
+  EXPECT_EQ((*c)[0].ToVector<int64_t>()[42], 9);
+}
+
+TEST(CoreOpsTest, ConstantOfShapeFillsEveryElementType) {
+  for (DataType type : {DataType::kInt64, DataType::kFloat32, DataType::kBool, DataType::kInt32}) {
+    Tensor value = Tensor::Zeros(type, {1});
+    std::memset(value.raw(), type == DataType::kBool ? 1 : 0x11, value.bytes());
+    auto y = RunOp("ConstantOfShape", {{"s", Tensor::FromVector<int64_t>({2}, {3, 5})}},
+                   [&](onnx::NodeProto& n) {
+                     onnx::AttributeProto* a = n.add_attribute();
+                     a->set_name("value");
+                     a->set_type(onnx::AttributeProto::TENSOR);
+                     a->mutable_t()->set_data_type(DataTypeToOnnx(type));
+                     a->mutable_t()->add_dims(1);
+                     a->mutable_t()->set_raw_data(value.raw(), value.bytes());
+                   });
+    ASSERT_TRUE(y.ok()) << y.status().message();
+    ASSERT_EQ((*y)[0].dtype(), type);
+    const auto* bytes = static_cast<const uint8_t*>((*y)[0].raw());
+    for (size_t b = 0; b < (*y)[0].bytes(); ++b) {
+      ASSERT_EQ(bytes[b], static_cast<const uint8_t*>(value.raw())[b % value.bytes()]);
+    }
+  }
+}
+
+// The float32 path of Exp, Erf, Tanh and Sigmoid is vectorised; it must agree with libm,
+// including where vmath clamps (exp underflow to 0 and overflow to inf).
+TEST(CoreOpsTest, VectorisedUnaryMathMatchesLibm) {
+  std::vector<float> v = {-1e4f, -104.0f, -88.5f, -87.2f, -3.0f, -0.3f, 0.0f, 1e-7f,
+                          0.7f,  3.9f,    30.0f,  88.2f,  88.6f, 89.0f, 1e4f};
+  for (int i = 0; i < 101; ++i) v.push_back(-5.0f + 0.1f * static_cast<float>(i));
+  Tensor x = Tensor::FromVector<float>({static_cast<int64_t>(v.size())}, v);
+  const std::pair<const char*, double (*)(double)> ops[] = {
+      {"Exp", [](double a) { return std::exp(a); }},
+      {"Erf", [](double a) { return std::erf(a); }},
+      {"Tanh", [](double a) { return std::tanh(a); }},
+      {"Sigmoid", [](double a) { return 1.0 / (1.0 + std::exp(-a)); }}};
+  for (const auto& [op, ref] : ops) {
+    auto y = RunOp(op, {{"x", x}});
+    ASSERT_TRUE(y.ok()) << y.status().message();
+    const std::vector<float> got = (*y)[0].ToVector<float>();
+    for (size_t i = 0; i < v.size(); ++i) {
+      const double want = static_cast<float>(ref(v[i]));
+      if (std::isinf(want) || want == 0.0) {
+        EXPECT_EQ(got[i], want) << op << "(" << v[i] << ")";
+      } else {
+        EXPECT_NEAR(got[i], want, 1e-6 * std::fabs(want) + 1e-37) << op << "(" << v[i] << ")";
+      }
+    }
+  }
 }
 
 TEST(CoreOpsTest, ReshapeZeroMinusOneAndAllowZero) {

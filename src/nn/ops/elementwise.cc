@@ -1,17 +1,27 @@
 // SPDX-License-Identifier: Apache-2.0
 // Unary element-wise math and activations, Clip, IsNaN/IsInf, Not; RegisterElementwiseOps.
+#include <algorithm>
 #include <cmath>
 #include <limits>
+#include <type_traits>
 
 #include "nn/ops/core_util.h"
 #include "nn/ops/elementwise_internal.h"
 #include "nn/ops/ops.h"
+#include "nn/ops/vector_math.h"
 
 namespace voxface::nn {
 namespace core {
 namespace {
 
 enum class Domain { kFloat, kSigned, kNumeric };
+
+// Ops with a vectorised float32 path declare `static void FloatArray(const float* x, float* y,
+// int64_t n)`; libm's scalar calls cost ~10 ns per element, as much as a whole GELU should.
+template <typename Op, typename = void>
+struct HasFloatArray : std::false_type {};
+template <typename Op>
+struct HasFloatArray<Op, std::void_t<decltype(&Op::FloatArray)>> : std::true_type {};
 
 // y = Op(x) with y of x's type. Op is built from the node (attributes) and maps T -> T.
 template <typename Op, Domain kDomain>
@@ -24,7 +34,15 @@ class UnaryKernel final : public CoreKernel {
     auto body = [&](auto tag) -> Status {
       using T = typename decltype(tag)::type;
       VF_ASSIGN_OR_RETURN(Tensor * y, Out(ctx, 0, x->dtype(), x->shape()));
-      UnaryLoop(ctx, x->data<T>(), y->data<T>(), x->size(), [this](T v) { return op_(v); });
+      if constexpr (std::is_same_v<T, float> && HasFloatArray<Op>::value) {
+        const float* in = x->data<float>();
+        float* out = y->data<float>();
+        ParallelRange(ctx, x->size(), [&](int64_t begin, int64_t end) {
+          Op::FloatArray(in + begin, out + begin, end - begin);
+        });
+      } else {
+        UnaryLoop(ctx, x->data<T>(), y->data<T>(), x->size(), [this](T v) { return op_(v); });
+      }
       return Status::Ok();
     };
     if constexpr (kDomain == Domain::kFloat) {
@@ -51,11 +69,48 @@ class UnaryKernel final : public CoreKernel {
     }                                 \
   };
 
+// As VF_FLOAT_FN, with float32 arrays going through `array_fn`.
+#define VF_VECTOR_FN(Name, expr, array_fn)                                             \
+  struct Name {                                                                        \
+    explicit Name(const NodeInfo&) {}                                                  \
+    template <typename T>                                                              \
+    T operator()(T x) const {                                                          \
+      return static_cast<T>(expr);                                                     \
+    }                                                                                  \
+    static void FloatArray(const float* x, float* y, int64_t n) { array_fn(x, y, n); } \
+  };
+
+// vmath::Exp clamps its argument so that 2^n stays a normal float; the op owes 0, inf and
+// exact huge values at the extremes, so those (rare) elements take libm.
+// In cache-sized blocks, so that the check reads what vmath has just written.
+constexpr int64_t kFixupBlock = 2048;
+
+void ExpArray(const float* x, float* y, int64_t n) {
+  for (int64_t b = 0; b < n; b += kFixupBlock) {
+    const int64_t e = std::min(n, b + kFixupBlock);
+    vmath::Exp(x + b, y + b, e - b);
+    for (int64_t i = b; i < e; ++i) {
+      if (!(x[i] >= -87.0f && x[i] <= 88.0f)) y[i] = std::exp(x[i]);
+    }
+  }
+}
+
+// vmath::Sigmoid bottoms out at ~5e-39 below x = -88; libm gives the denormals and 0.
+void SigmoidArray(const float* x, float* y, int64_t n) {
+  for (int64_t b = 0; b < n; b += kFixupBlock) {
+    const int64_t e = std::min(n, b + kFixupBlock);
+    vmath::Sigmoid(x + b, y + b, e - b);
+    for (int64_t i = b; i < e; ++i) {
+      if (x[i] < -80.0f) y[i] = std::exp(x[i]) / (1.0f + std::exp(x[i]));
+    }
+  }
+}
+
 VF_FLOAT_FN(SqrtOp, std::sqrt(x))
-VF_FLOAT_FN(ExpOp, std::exp(x))
+VF_VECTOR_FN(ExpOp, std::exp(x), ExpArray)
 VF_FLOAT_FN(LogOp, std::log(x))
-VF_FLOAT_FN(ErfOp, std::erf(x))
-VF_FLOAT_FN(TanhOp, std::tanh(x))
+VF_VECTOR_FN(ErfOp, std::erf(x), vmath::Erf)
+VF_VECTOR_FN(TanhOp, std::tanh(x), vmath::Tanh)
 VF_FLOAT_FN(SinOp, std::sin(x))
 VF_FLOAT_FN(CosOp, std::cos(x))
 VF_FLOAT_FN(TanOp, std::tan(x))
@@ -73,11 +128,13 @@ VF_FLOAT_FN(CeilOp, std::ceil(x))
 VF_FLOAT_FN(RoundOp, std::nearbyint(x))  // half to even under the default rounding mode
 VF_FLOAT_FN(SoftsignOp, x / (T(1) + std::abs(x)))
 // Stable for large |x|: never exponentiates a large positive number.
-VF_FLOAT_FN(SigmoidOp,
-            x >= T(0) ? T(1) / (T(1) + std::exp(-x)) : std::exp(x) / (T(1) + std::exp(x)))
+VF_VECTOR_FN(SigmoidOp,
+             x >= T(0) ? T(1) / (T(1) + std::exp(-x)) : std::exp(x) / (T(1) + std::exp(x)),
+             SigmoidArray)
 VF_FLOAT_FN(SoftplusOp, x > T(0) ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x)))
 VF_FLOAT_FN(HardSwishOp, x* std::max(T(0), std::min(T(1), x / T(6) + T(0.5))))
 #undef VF_FLOAT_FN
+#undef VF_VECTOR_FN
 
 struct NegOp {
   explicit NegOp(const NodeInfo&) {}

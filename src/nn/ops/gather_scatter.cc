@@ -37,31 +37,55 @@ class GatherKernel final : public CoreKernel {
     VF_ASSIGN_OR_RETURN(const Tensor* x, In(ctx, 0));
     VF_ASSIGN_OR_RETURN(const Tensor* idx_t, In(ctx, 1));
     VF_ASSIGN_OR_RETURN(int axis, NormalizeAxis(axis_, x->rank(), node_));
-    VF_ASSIGN_OR_RETURN(std::vector<int64_t> idx, Indices(*idx_t));
+    if (idx_t->dtype() != DataType::kInt64 && idx_t->dtype() != DataType::kInt32) {
+      return Status::InvalidArgument("indices must be int64 or int32, got " +
+                                     std::string(DataTypeName(idx_t->dtype())));
+    }
     const int64_t dim = x->dim(axis);
-    for (int64_t& i : idx) VF_RETURN_IF_ERROR(WrapIndex(i, dim));
     Shape out_shape(x->shape().begin(), x->shape().begin() + axis);
     out_shape.insert(out_shape.end(), idx_t->shape().begin(), idx_t->shape().end());
     out_shape.insert(out_shape.end(), x->shape().begin() + axis + 1, x->shape().end());
-    VF_ASSIGN_OR_RETURN(Tensor * y, Out(ctx, 0, x->dtype(), out_shape));
     int64_t outer = 1;
     for (int d = 0; d < axis; ++d) outer *= x->dim(d);
     int64_t inner = 1;
     for (int d = axis + 1; d < x->rank(); ++d) inner *= x->dim(d);
-    const size_t block = static_cast<size_t>(inner) * ElementSize(x->dtype());
-    const auto* src = static_cast<const uint8_t*>(x->raw());
-    auto* dst = static_cast<uint8_t*>(y->raw());
-    const int64_t n = static_cast<int64_t>(idx.size());
-    if (block == 0) return Status::Ok();
-    for (int64_t o = 0; o < outer; ++o) {
-      for (int64_t j = 0; j < n; ++j) {
-        std::memcpy(dst + (o * n + j) * block, src + (o * dim + idx[j]) * block, block);
-      }
+    const int64_t n = idx_t->size();
+    // Indices are checked here and read in place below (no widened copy per run).
+    for (int64_t j = 0; j < n; ++j) {
+      int64_t i = IndexAt(*idx_t, j);
+      if (i < -dim || i >= dim) return WrapIndex(i, dim);  // the error
     }
-    return Status::Ok();
+    VF_ASSIGN_OR_RETURN(Tensor * y, Out(ctx, 0, x->dtype(), out_shape));
+    if (y->size() == 0) return Status::Ok();
+    return DispatchBySize(x->dtype(), [&](auto tag) -> Status {
+      using T = typename decltype(tag)::type;
+      const T* src = static_cast<const T*>(x->raw());
+      T* dst = static_cast<T*>(y->raw());
+      for (int64_t o = 0; o < outer; ++o) {
+        for (int64_t j = 0; j < n; ++j) {
+          int64_t i = IndexAt(*idx_t, j);
+          if (i < 0) i += dim;
+          const T* from = src + (o * dim + i) * inner;
+          T* to = dst + (o * n + j) * inner;
+          // Single elements (index tables, shape arithmetic) are assigned: a memcpy call per
+          // element costs several times the copy.
+          if (inner == 1) {
+            *to = *from;
+          } else {
+            std::memcpy(to, from, static_cast<size_t>(inner) * sizeof(T));
+          }
+        }
+      }
+      return Status::Ok();
+    });
   }
 
  private:
+  static int64_t IndexAt(const Tensor& t, int64_t j) {
+    return t.dtype() == DataType::kInt64 ? t.data<int64_t>()[j]
+                                         : static_cast<int64_t>(t.data<int32_t>()[j]);
+  }
+
   NodeInfo node_;
   int64_t axis_;
 };
@@ -205,7 +229,10 @@ class ScatterNDKernel final : public CoreKernel {
     VF_ASSIGN_OR_RETURN(const Tensor* x, In(ctx, 0));
     VF_ASSIGN_OR_RETURN(const Tensor* idx_t, In(ctx, 1));
     VF_ASSIGN_OR_RETURN(const Tensor* upd, In(ctx, 2));
-    VF_ASSIGN_OR_RETURN(std::vector<int64_t> idx, Indices(*idx_t));
+    if (idx_t->dtype() != DataType::kInt64 && idx_t->dtype() != DataType::kInt32) {
+      return Fail("indices must be int64 or int32, got " +
+                  std::string(DataTypeName(idx_t->dtype())));
+    }
     if (idx_t->rank() < 1) return Fail("indices must have rank >= 1");
     const int64_t k = idx_t->dim(-1);
     if (k < 1 || k > x->rank() || upd->dtype() != x->dtype()) {
@@ -213,29 +240,61 @@ class ScatterNDKernel final : public CoreKernel {
     }
     int64_t slice = 1;
     for (int d = static_cast<int>(k); d < x->rank(); ++d) slice *= x->dim(d);
-    const int64_t tuples = static_cast<int64_t>(idx.size()) / k;
+    const int64_t tuples = idx_t->size() / k;
     if (upd->size() != tuples * slice) return Fail("updates have the wrong number of elements");
     VF_ASSIGN_OR_RETURN(Tensor * y, Out(ctx, 0, x->dtype(), x->shape()));
     std::memcpy(y->raw(), x->raw(), x->bytes());
-    const std::vector<int64_t> strides = StridesOf(x->shape());
+    // Indices are read in place: exported slice assignments (x[:, a:b] = u) carry one index
+    // tuple per element, hundreds of MB that a widened copy would double.
     return DispatchAll(x->dtype(), [&](auto tag) -> Status {
       using T = typename decltype(tag)::type;
-      T* dst = y->data<T>();
-      const T* src = upd->data<T>();
-      for (int64_t t = 0; t < tuples; ++t) {
-        int64_t off = 0;
-        for (int64_t j = 0; j < k; ++j) {
-          int64_t i = idx[t * k + j];
-          VF_RETURN_IF_ERROR(WrapIndex(i, x->dim(static_cast<int>(j))));
-          off += i * strides[j];
-        }
-        for (int64_t e = 0; e < slice; ++e) Combine(dst[off + e], src[t * slice + e], reduction_);
+      if (idx_t->dtype() == DataType::kInt64) {
+        return Scatter(idx_t->data<int64_t>(), tuples, k, slice, *x, upd->data<T>(), y->data<T>());
       }
-      return Status::Ok();
+      return Scatter(idx_t->data<int32_t>(), tuples, k, slice, *x, upd->data<T>(), y->data<T>());
     });
   }
 
  private:
+  template <typename I, typename T>
+  Status Scatter(const I* idx, int64_t tuples, int64_t k, int64_t slice, const Tensor& x,
+                 const T* src, T* dst) const {
+    const std::vector<int64_t> strides = StridesOf(x.shape());
+    const Shape& dims = x.shape();
+    // The reduction is picked once, outside the per-element loop.
+    auto scatter = [&](auto combine) -> Status {
+      for (int64_t t = 0; t < tuples; ++t) {
+        int64_t off = 0;
+        for (int64_t j = 0; j < k; ++j) {
+          int64_t i = static_cast<int64_t>(idx[t * k + j]);
+          if (i < 0) i += dims[j];
+          if (i < 0 || i >= dims[j]) {
+            return Fail("index " + std::to_string(idx[t * k + j]) +
+                        " is out of range for a dimension of size " + std::to_string(dims[j]));
+          }
+          off += i * strides[j];
+        }
+        const T* from = src + t * slice;
+        T* to = dst + off;
+        for (int64_t e = 0; e < slice; ++e) combine(to[e], from[e]);
+      }
+      return Status::Ok();
+    };
+    switch (reduction_) {
+      case Reduction::kNone:
+        return scatter([](T& d, T v) { d = v; });
+      case Reduction::kAdd:
+        return scatter([](T& d, T v) { d = static_cast<T>(d + v); });
+      case Reduction::kMul:
+        return scatter([](T& d, T v) { d = static_cast<T>(d * v); });
+      case Reduction::kMax:
+        return scatter([](T& d, T v) { d = std::max(d, v); });
+      case Reduction::kMin:
+        return scatter([](T& d, T v) { d = std::min(d, v); });
+    }
+    return Status::Ok();
+  }
+
   Reduction reduction_ = Reduction::kNone;
 };
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Ops that make new tensors from small descriptions: ConstantOfShape, Range, EyeLike, OneHot,
 // Trilu and the spectral windows (Hann, Hamming, Blackman).
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstring>
@@ -35,10 +36,13 @@ class ConstantOfShapeKernel final : public CoreKernel {
       if (d < 0) return Fail("shape " + ShapeToString(dims) + " has a negative dimension");
     }
     VF_ASSIGN_OR_RETURN(Tensor * y, Out(ctx, 0, value_.dtype(), dims));
-    const size_t esize = ElementSize(value_.dtype());
-    auto* dst = static_cast<uint8_t*>(y->raw());
-    for (int64_t i = 0; i < y->size(); ++i) std::memcpy(dst + i * esize, value_.raw(), esize);
-    return Status::Ok();
+    return DispatchBySize(value_.dtype(), [&](auto tag) -> Status {
+      using T = typename decltype(tag)::type;
+      T v;
+      std::memcpy(&v, value_.raw(), sizeof(T));
+      std::fill_n(static_cast<T*>(y->raw()), y->size(), v);
+      return Status::Ok();
+    });
   }
 
  private:

@@ -128,6 +128,21 @@ TEST(ReduceTest, EveryKindOverRandomAxisSets) {
   }
 }
 
+// Rows long enough for the eight running sums of the additive folds, with a remainder.
+TEST(ReduceTest, AdditiveFoldsOverLongRows) {
+  std::mt19937 rng(43);
+  Tensor x = RandomTensor({3, 1003}, rng);
+  for (const char* op : {"ReduceSum", "ReduceMean", "ReduceL1", "ReduceL2", "ReduceSumSquare"}) {
+    Shape want_shape;
+    const std::vector<double> want =
+        RefReduce(x, {false, true}, Folds().at(op), false, &want_shape);
+    NodeInfo node = NodeBuilder(op, 18).Int("keepdims", 0).Inputs({true, true}).Build();
+    auto out = RunKernel(node, {x, Tensor::FromVector<int64_t>({1}, {1})});
+    ASSERT_TRUE(out.ok()) << out.status().ToString();
+    EXPECT_TRUE(TensorNear(*(*out)[0], want_shape, want)) << op;
+  }
+}
+
 TEST(ReduceTest, NoopWithEmptyAxesAndEmptySets) {
   std::mt19937 rng(42);
   Tensor x = RandomTensor({2, 3}, rng);

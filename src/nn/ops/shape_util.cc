@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "nn/ops/shape_util.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "nn/ops/core_util.h"
@@ -19,6 +20,9 @@ void CopyRows(const T* in, const std::vector<int64_t>& in_strides,
   for (int64_t o = 1; contiguous && o < inner; ++o) contiguous = last[o] == last[0] + o;
   const int64_t last_stride = in_strides[rank - 1];
   contiguous = contiguous && last_stride == 1;
+  // Every output column reads one input element (Expand along the last axis): a fill.
+  bool repeated = inner > 1 && last[0] >= 0;
+  for (int64_t o = 1; repeated && o < inner; ++o) repeated = last[o] == last[0];
   for (int64_t row = row_begin; row < row_end; ++row) {
     // Decompose the row index into the outer output coordinates.
     int64_t base = 0;
@@ -40,6 +44,8 @@ void CopyRows(const T* in, const std::vector<int64_t>& in_strides,
       for (int64_t o = 0; o < inner; ++o) dst[o] = fill;
     } else if (contiguous) {
       std::memcpy(dst, in + base + last[0], static_cast<size_t>(inner) * sizeof(T));
+    } else if (repeated) {
+      std::fill(dst, dst + inner, in[base + last[0] * last_stride]);
     } else {
       for (int64_t o = 0; o < inner; ++o) {
         dst[o] = last[o] < 0 ? fill : in[base + last[o] * last_stride];

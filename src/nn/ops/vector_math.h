@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// Vectorised exp, sigmoid and tanh over float arrays (AVX-512 / AVX2+FMA / SSE2 picked at run
+// Vectorised exp, sigmoid, tanh and erf over float arrays (AVX-512 / AVX2+FMA / SSE2 picked at run
 // time, as the build targets baseline x86-64). libm's scalar calls cost ~10 ns each, which in a
 // GRU step is as much as the recurrent GEMV itself. Accuracy: a few float ulps (relative error
 // below 4e-7 for exp and sigmoid; absolute error below 1e-7 for tanh near 0).
@@ -17,6 +17,9 @@ void Exp(const float* x, float* y, int64_t n);
 void Sigmoid(const float* x, float* y, int64_t n);
 // y[i] = tanh(x[i]).
 void Tanh(const float* x, float* y, int64_t n);
+// y[i] = erf(x[i]) (GELU in exported transformers); relative error below 5e-7 everywhere
+// (erf(x) = x P(x^2) / Q(x^2), so small arguments keep their precision too).
+void Erf(const float* x, float* y, int64_t n);
 
 }  // namespace voxface::nn::vmath
 

@@ -40,6 +40,23 @@ TEST(VectorMathTest, ExpSigmoidTanhMatchLibm) {
   }
 }
 
+TEST(VectorMathTest, ErfMatchesLibm) {
+  std::vector<float> x = Grid(-6.0f, 6.0f, 240001);
+  for (float v : {0.0f, -0.0f, 1e-30f, -1e-6f, 3.999f, 4.0f, 4.001f, -4.5f}) x.push_back(v);
+  std::vector<float> y(x.size());
+  Erf(x.data(), y.data(), static_cast<int64_t>(x.size()));
+  for (size_t i = 0; i < x.size(); ++i) {
+    const double want = std::erf(static_cast<double>(x[i]));
+    ASSERT_NEAR(y[i], want, 5e-7 * std::fabs(want) + 1e-38) << "erf(" << x[i] << ")";
+  }
+  const float inf = std::numeric_limits<float>::infinity();
+  std::vector<float> special = {inf, -inf, std::nanf("")};
+  Erf(special.data(), special.data(), 3);
+  EXPECT_EQ(special[0], 1.0f);
+  EXPECT_EQ(special[1], -1.0f);
+  EXPECT_TRUE(std::isnan(special[2]));
+}
+
 TEST(VectorMathTest, SpecialValues) {
   const float inf = std::numeric_limits<float>::infinity();
   std::vector<float> x = {inf, -inf, std::nanf(""), -200.0f, 200.0f};
