@@ -7,47 +7,11 @@
 #include <limits>
 #include <type_traits>
 
+#include "nn/cuda/device_util.cuh"
 #include "nn/cuda/launch.h"
 
 namespace voxface::nn::cuda {
 namespace {
-
-constexpr int kBlock = 256;
-
-unsigned Blocks(int64_t n) {
-  int64_t b = (n + kBlock - 1) / kBlock;
-  return static_cast<unsigned>(b < 1 ? 1 : (b > 65535 * 16 ? 65535 * 16 : b));
-}
-
-// Visits f(type-tag) for the C++ type of `t` among the numeric types; false if none matched.
-template <typename F>
-bool DispatchNumeric(DType t, F&& f) {
-  switch (t) {
-    case DType::kFloat32:
-      f(float{});
-      return true;
-    case DType::kDouble:
-      f(double{});
-      return true;
-    case DType::kInt64:
-      f(int64_t{});
-      return true;
-    case DType::kInt32:
-      f(int32_t{});
-      return true;
-    case DType::kInt8:
-      f(int8_t{});
-      return true;
-    case DType::kUint8:
-      f(uint8_t{});
-      return true;
-    case DType::kBool:
-      f(bool{});
-      return true;
-    default:
-      return false;
-  }
-}
 
 // ---- cast ----
 

@@ -6,19 +6,11 @@
 #include <cmath>
 #include <cstdint>
 
+#include "nn/cuda/device_util.cuh"
 #include "nn/cuda/launch.h"
 
 namespace voxface::nn::cuda {
 namespace {
-
-unsigned Blocks(int64_t n, int block = 256) {
-  int64_t b = (n + block - 1) / block;
-  return static_cast<unsigned>(b < 1 ? 1 : (b > 65535 * 16 ? 65535 * 16 : b));
-}
-
-#define VF_GRID_LOOP(i, n)                                                               \
-  for (int64_t i = blockIdx.x * static_cast<int64_t>(blockDim.x) + threadIdx.x; i < (n); \
-       i += static_cast<int64_t>(blockDim.x) * gridDim.x)
 
 // col[b][c, k...][o...]: each thread writes one element, consecutive threads consecutive output
 // positions, so writes are coalesced and reads nearly so (stride apart).

@@ -5,21 +5,11 @@
 #include <cstdint>
 #include <type_traits>
 
+#include "nn/cuda/device_util.cuh"
 #include "nn/cuda/launch.h"
 
 namespace voxface::nn::cuda {
 namespace {
-
-constexpr int kBlock = 256;
-
-unsigned Blocks(int64_t n) {
-  int64_t b = (n + kBlock - 1) / kBlock;
-  return static_cast<unsigned>(b < 1 ? 1 : (b > 65535 * 16 ? 65535 * 16 : b));
-}
-
-#define VF_GRID_LOOP(i, n)                                                               \
-  for (int64_t i = blockIdx.x * static_cast<int64_t>(blockDim.x) + threadIdx.x; i < (n); \
-       i += static_cast<int64_t>(blockDim.x) * gridDim.x)
 
 // Calls f(word) with an unsigned type of `size` bytes; false for other sizes.
 template <typename F>

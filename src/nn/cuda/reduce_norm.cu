@@ -7,17 +7,13 @@
 #include <cmath>
 #include <cstdint>
 
+#include "nn/cuda/device_util.cuh"
 #include "nn/cuda/launch.h"
 
 namespace voxface::nn::cuda {
 namespace {
 
 constexpr int kRowBlock = 256;
-
-unsigned Blocks(int64_t n, int block = 256) {
-  int64_t b = (n + block - 1) / block;
-  return static_cast<unsigned>(b < 1 ? 1 : (b > 65535 * 16 ? 65535 * 16 : b));
-}
 
 unsigned RowBlocks(int64_t rows) {
   return static_cast<unsigned>(rows < 1 ? 1 : (rows > 2147483647 ? 2147483647 : rows));
