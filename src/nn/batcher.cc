@@ -168,7 +168,7 @@ Result<std::vector<Tensor>> Batcher::Run(
   std::vector<bool> seen(declared.size(), false);
   for (const auto& [name, tensor] : inputs) {
     auto it = std::find_if(declared.begin(), declared.end(),
-                           [&](const ValueInfo& v) { return v.name == name; });
+                           [&name = name](const ValueInfo& v) { return v.name == name; });
     if (it == declared.end()) return Status::InvalidArgument("unknown input '" + name + "'");
     const size_t i = static_cast<size_t>(it - declared.begin());
     if (seen[i]) return Status::InvalidArgument("input '" + name + "' is given twice");

@@ -23,6 +23,13 @@ struct HasFloatArray : std::false_type {};
 template <typename Op>
 struct HasFloatArray<Op, std::void_t<decltype(&Op::FloatArray)>> : std::true_type {};
 
+// A call clang 14 does not check in the discarded branch below (it names Op::FloatArray only
+// when Op has one).
+template <typename Op>
+void ApplyFloatArray(const float* x, float* y, int64_t n) {
+  if constexpr (HasFloatArray<Op>::value) Op::FloatArray(x, y, n);
+}
+
 // y = Op(x) with y of x's type. Op is built from the node (attributes) and maps T -> T.
 template <typename Op, Domain kDomain>
 class UnaryKernel final : public CoreKernel {
@@ -38,7 +45,7 @@ class UnaryKernel final : public CoreKernel {
         const float* in = x->data<float>();
         float* out = y->data<float>();
         ParallelRange(ctx, x->size(), [&](int64_t begin, int64_t end) {
-          Op::FloatArray(in + begin, out + begin, end - begin);
+          ApplyFloatArray<Op>(in + begin, out + begin, end - begin);
         });
       } else {
         UnaryLoop(ctx, x->data<T>(), y->data<T>(), x->size(), [this](T v) { return op_(v); });
