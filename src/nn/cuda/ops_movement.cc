@@ -9,6 +9,7 @@
 #include "nn/cuda/cuda_kernel.h"
 #include "nn/cuda/launch.h"
 #include "nn/cuda/ops_util.h"
+#include "nn/ops/shape_util.h"
 
 namespace voxface::nn::cuda {
 namespace {
@@ -380,29 +381,10 @@ class SpaceDepthKernel final : public CudaOpKernel {
 
   Status RunCuda(CudaKernelContext& ctx) const override {
     VF_ASSIGN_OR_RETURN(const Tensor* x, In(ctx, 0));
-    if (x->rank() != 4) return Fail("input must be 4-D");
-    const int64_t n = x->dim(0), c = x->dim(1), h = x->dim(2), w = x->dim(3), b = bs_;
-    Shape view, out;
-    std::vector<int> perm;
-    if (to_space_) {
-      if (c % (b * b) != 0) return Fail("channels must divide by blocksize^2");
-      const int64_t oc = c / (b * b);
-      if (crd_) {
-        view = {n, oc, b, b, h, w};
-        perm = {0, 1, 4, 2, 5, 3};
-      } else {
-        view = {n, b, b, oc, h, w};
-        perm = {0, 3, 4, 1, 5, 2};
-      }
-      out = {n, oc, h * b, w * b};
-    } else {
-      if (h % b != 0 || w % b != 0) return Fail("height and width must divide by blocksize");
-      view = {n, c, h / b, b, w / b, b};
-      perm = {0, 3, 5, 1, 2, 4};
-      out = {n, c * b * b, h / b, w / b};
-    }
-    VF_ASSIGN_OR_RETURN(Tensor * y, Out(ctx, 0, x->dtype(), out));
-    return Checked(Permute(ctx, x->raw(), view, perm, x->dtype(), y));
+    auto plan = core::PlanBlockRearrange(x->shape(), bs_, to_space_, crd_);
+    if (!plan.ok()) return Fail(plan.status().message());
+    VF_ASSIGN_OR_RETURN(Tensor * y, Out(ctx, 0, x->dtype(), plan->out));
+    return Checked(Permute(ctx, x->raw(), plan->view, plan->perm, x->dtype(), y));
   }
 
  private:

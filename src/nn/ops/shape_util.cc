@@ -152,4 +152,31 @@ Result<std::vector<int>> NormalizeAxes(const std::vector<int64_t>& axes, int ran
   return out;
 }
 
+Result<BlockRearrange> PlanBlockRearrange(const Shape& x, int64_t block, bool to_space, bool crd) {
+  if (x.size() != 4) return Status::InvalidArgument("input must be 4-D [N, C, H, W]");
+  const int64_t n = x[0], c = x[1], h = x[2], w = x[3], b = block;
+  BlockRearrange plan;
+  if (to_space) {
+    if (c % (b * b) != 0)
+      return Status::InvalidArgument("channels are not divisible by blocksize^2");
+    const int64_t oc = c / (b * b);
+    if (crd) {
+      plan.view = {n, oc, b, b, h, w};
+      plan.perm = {0, 1, 4, 2, 5, 3};
+    } else {
+      plan.view = {n, b, b, oc, h, w};
+      plan.perm = {0, 3, 4, 1, 5, 2};
+    }
+    plan.out = {n, oc, h * b, w * b};
+  } else {
+    if (h % b != 0 || w % b != 0) {
+      return Status::InvalidArgument("height and width must be divisible by blocksize");
+    }
+    plan.view = {n, c, h / b, b, w / b, b};
+    plan.perm = {0, 3, 5, 1, 2, 4};
+    plan.out = {n, c * b * b, h / b, w / b};
+  }
+  return plan;
+}
+
 }  // namespace voxface::nn::core

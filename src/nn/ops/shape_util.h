@@ -30,6 +30,15 @@ void TransposeBytes(KernelContext& ctx, const Tensor& in, const Shape& in_shape,
 Result<std::vector<int>> NormalizeAxes(const std::vector<int64_t>& axes, int rank,
                                        const NodeInfo& node);
 
+// DepthToSpace / SpaceToDepth are a transpose of a 6-D view of the 4-D input; CPU and CUDA
+// kernels share this plan. Errors describe the input only (callers prefix the node).
+struct BlockRearrange {
+  Shape view;
+  std::vector<int> perm;
+  Shape out;
+};
+Result<BlockRearrange> PlanBlockRearrange(const Shape& x, int64_t block, bool to_space, bool crd);
+
 }  // namespace voxface::nn::core
 
 #endif  // VOXFACE_SRC_NN_OPS_SHAPE_UTIL_H_

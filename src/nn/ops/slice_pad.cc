@@ -214,29 +214,10 @@ class SpaceDepthKernel final : public CoreKernel {
 
   Status Run(KernelContext& ctx) const override {
     VF_ASSIGN_OR_RETURN(const Tensor* x, In(ctx, 0));
-    if (x->rank() != 4) return Fail("input must be 4-D [N, C, H, W]");
-    const int64_t n = x->dim(0), c = x->dim(1), h = x->dim(2), w = x->dim(3), b = block_;
-    Shape view, out_shape;
-    std::vector<int> perm;
-    if (to_space_) {
-      if (c % (b * b) != 0) return Fail("channels are not divisible by blocksize^2");
-      const int64_t oc = c / (b * b);
-      if (crd_) {
-        view = {n, oc, b, b, h, w};
-        perm = {0, 1, 4, 2, 5, 3};
-      } else {
-        view = {n, b, b, oc, h, w};
-        perm = {0, 3, 4, 1, 5, 2};
-      }
-      out_shape = {n, oc, h * b, w * b};
-    } else {
-      if (h % b != 0 || w % b != 0) return Fail("height and width must be divisible by blocksize");
-      view = {n, c, h / b, b, w / b, b};
-      perm = {0, 3, 5, 1, 2, 4};
-      out_shape = {n, c * b * b, h / b, w / b};
-    }
-    VF_ASSIGN_OR_RETURN(Tensor * y, Out(ctx, 0, x->dtype(), out_shape));
-    TransposeBytes(ctx, *x, view, perm, y);
+    auto plan = PlanBlockRearrange(x->shape(), block_, to_space_, crd_);
+    if (!plan.ok()) return Fail(plan.status().message());
+    VF_ASSIGN_OR_RETURN(Tensor * y, Out(ctx, 0, x->dtype(), plan->out));
+    TransposeBytes(ctx, *x, plan->view, plan->perm, y);
     return Status::Ok();
   }
 
